@@ -1,0 +1,286 @@
+// Package clock holds the simulator's notion of time.
+//
+// Every tenant has its own Virtual clock. It runs in one of two modes:
+// "real" (it moves with the wall clock, from a chosen start) or "frozen" (it
+// only moves when advanced). Timers scheduled with At fire in time order; when
+// the clock is advanced, every timer that falls due runs before Advance
+// returns, each seeing the clock at its own due time.
+//
+// This package is the only place in the simulator that reads the wall clock
+// or sleeps.
+package clock
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Clock is what stores and handlers read time from.
+type Clock interface {
+	// Now returns the current clock time.
+	Now() time.Time
+	// At schedules f to run once the clock reaches t (immediately on the next
+	// firing if t is not after Now). The returned function cancels the timer
+	// and reports whether it was still pending.
+	At(t time.Time, f func()) (cancel func() bool)
+}
+
+// Mode is how a virtual clock moves.
+type Mode string
+
+const (
+	// Real moves with the wall clock.
+	Real Mode = "real"
+	// Frozen moves only when advanced or set.
+	Frozen Mode = "frozen"
+)
+
+// ParseMode validates a mode name.
+func ParseMode(s string) (Mode, error) {
+	switch Mode(s) {
+	case Real, Frozen:
+		return Mode(s), nil
+	case "":
+		return Real, nil
+	}
+	return "", fmt.Errorf("unknown clock mode %q (want real or frozen)", s)
+}
+
+// Wall returns the real wall-clock time. Only latency simulation and PoP
+// token lifetimes (which clients sign with their own real clock) use it.
+func Wall() time.Time { return time.Now() }
+
+// Sleep waits d of wall-clock time or until ctx is done.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+type timer struct {
+	at    time.Time
+	seq   uint64
+	f     func()
+	index int
+}
+
+type timerHeap []*timer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].at.Equal(h[j].at) {
+		return h[i].seq < h[j].seq
+	}
+	return h[i].at.Before(h[j].at)
+}
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *timerHeap) Push(x any) {
+	t := x.(*timer)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
+func (h *timerHeap) Pop() any {
+	old := *h
+	n := len(old)
+	t := old[n-1]
+	old[n-1] = nil
+	t.index = -1
+	*h = old[:n-1]
+	return t
+}
+
+// Virtual is a tenant clock. The zero value is not usable; use NewVirtual.
+type Virtual struct {
+	mu       sync.Mutex
+	mode     Mode
+	base     time.Time // clock time at wallBase
+	wallBase time.Time
+	wall     func() time.Time
+	timers   timerHeap
+	seq      uint64
+	closed   bool
+	armed    *time.Timer // real mode: wakes the clock for the next timer
+
+	fire sync.Mutex // serialises runs of due timers
+}
+
+// NewVirtual returns a clock showing start, in the given mode.
+func NewVirtual(start time.Time, mode Mode) *Virtual {
+	return newVirtual(start, mode, time.Now)
+}
+
+func newVirtual(start time.Time, mode Mode, wall func() time.Time) *Virtual {
+	return &Virtual{mode: mode, base: start.UTC(), wallBase: wall(), wall: wall}
+}
+
+func (c *Virtual) nowLocked() time.Time {
+	if c.mode == Frozen {
+		return c.base
+	}
+	return c.base.Add(c.wall().Sub(c.wallBase))
+}
+
+// Now returns the current clock time, in UTC.
+func (c *Virtual) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nowLocked()
+}
+
+// Mode reports how the clock moves.
+func (c *Virtual) Mode() Mode {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.mode
+}
+
+// Pending reports how many timers are waiting.
+func (c *Virtual) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
+// At schedules f at t. See Clock.
+func (c *Virtual) At(t time.Time, f func()) func() bool {
+	c.mu.Lock()
+	c.seq++
+	tm := &timer{at: t, seq: c.seq, f: f}
+	heap.Push(&c.timers, tm)
+	c.armLocked()
+	c.mu.Unlock()
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if tm.index < 0 {
+			return false
+		}
+		heap.Remove(&c.timers, tm.index)
+		return true
+	}
+}
+
+// armLocked makes sure that, in real mode, a wall-clock timer wakes the clock
+// when its earliest timer falls due.
+func (c *Virtual) armLocked() {
+	if c.armed != nil {
+		c.armed.Stop()
+		c.armed = nil
+	}
+	if c.closed || c.mode != Real || len(c.timers) == 0 {
+		return
+	}
+	d := c.timers[0].at.Sub(c.nowLocked())
+	if d < 0 {
+		d = 0
+	}
+	c.armed = time.AfterFunc(d, func() { c.runDue(time.Time{}) })
+}
+
+// runDue runs, in order, every timer due at or before target (or at or before
+// Now when target is zero). While a timer runs, a frozen clock shows the
+// timer's due time.
+func (c *Virtual) runDue(target time.Time) {
+	c.fire.Lock()
+	defer c.fire.Unlock()
+	for {
+		c.mu.Lock()
+		limit := target
+		if limit.IsZero() {
+			limit = c.nowLocked()
+		}
+		if c.closed || len(c.timers) == 0 || c.timers[0].at.After(limit) {
+			c.armLocked()
+			c.mu.Unlock()
+			return
+		}
+		tm := heap.Pop(&c.timers).(*timer)
+		if !target.IsZero() && tm.at.After(c.nowLocked()) {
+			c.setLocked(tm.at)
+		}
+		c.mu.Unlock()
+		tm.f()
+	}
+}
+
+func (c *Virtual) setLocked(t time.Time) {
+	c.base = t
+	c.wallBase = c.wall()
+}
+
+// Advance moves the clock forward by d, running every timer that falls due in
+// time order, and returns the new time. A negative d is an error.
+func (c *Virtual) Advance(d time.Duration) (time.Time, error) {
+	if d < 0 {
+		return time.Time{}, fmt.Errorf("cannot advance by a negative duration %s", d)
+	}
+	target := c.Now().Add(d)
+	c.runDue(target)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if target.After(c.nowLocked()) {
+		c.setLocked(target)
+	}
+	c.armLocked()
+	return c.nowLocked(), nil
+}
+
+// Set moves the clock forward to t; moving it back is an error.
+func (c *Virtual) Set(t time.Time) (time.Time, error) {
+	now := c.Now()
+	if t.Before(now) {
+		return time.Time{}, fmt.Errorf("clock can only move forward: %s is before %s", t.UTC().Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	return c.Advance(t.Sub(now))
+}
+
+// SetMode freezes or unfreezes the clock at its current time.
+func (c *Virtual) SetMode(m Mode) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.nowLocked()
+	c.mode = m
+	c.setLocked(now)
+	c.armLocked()
+}
+
+// Restore puts the clock at t in mode m without running timers; used when a
+// tenant's state is imported.
+func (c *Virtual) Restore(t time.Time, m Mode) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mode = m
+	c.setLocked(t.UTC())
+	c.armLocked()
+}
+
+// Fire runs every timer already due. In real mode timers also fire by
+// themselves; Fire lets a caller make sure before reading state.
+func (c *Virtual) Fire() { c.runDue(time.Time{}) }
+
+// Close drops every pending timer and stops the wall-clock wake-up.
+func (c *Virtual) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	c.timers = nil
+	if c.armed != nil {
+		c.armed.Stop()
+		c.armed = nil
+	}
+}

@@ -1,0 +1,17 @@
+// Package fake gives each provider of each tenant its own seeded faker, so
+// generated data is identical from run to run for a given scenario seed.
+package fake
+
+import (
+	"hash/fnv"
+
+	"github.com/brianvoe/gofakeit/v7"
+)
+
+// New returns a faker seeded from the scenario seed and a stream name (the
+// provider's name), so providers draw independent, reproducible sequences.
+func New(seed int64, stream string) *gofakeit.Faker {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(stream))
+	return gofakeit.New(uint64(seed) ^ h.Sum64())
+}

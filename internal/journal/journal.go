@@ -1,0 +1,132 @@
+// Package journal keeps a bounded, per-tenant record of the requests a tenant
+// received and the responses it got.
+package journal
+
+import (
+	"strings"
+	"sync"
+	"time"
+)
+
+// Entry is one request and its response.
+type Entry struct {
+	ID           uint64            `json:"id"`
+	Time         time.Time         `json:"time"` // tenant clock time
+	Tenant       string            `json:"tenant"`
+	Provider     string            `json:"provider"`
+	Method       string            `json:"method"`
+	Path         string            `json:"path"`
+	Query        string            `json:"query,omitempty"`
+	Route        string            `json:"route,omitempty"`
+	Status       int               `json:"status"`
+	DurationMS   float64           `json:"durationMs"`
+	ReqHeaders   map[string]string `json:"requestHeaders,omitempty"`
+	ReqBody      string            `json:"requestBody,omitempty"`
+	RespBody     string            `json:"responseBody,omitempty"`
+	ReqTruncated bool              `json:"requestBodyTruncated,omitempty"`
+	RespTrunc    bool              `json:"responseBodyTruncated,omitempty"`
+	Fault        string            `json:"fault,omitempty"` // the fault rule that fired, if any
+}
+
+// Filter selects entries; zero fields match everything.
+type Filter struct {
+	Provider string
+	Method   string
+	Path     string // substring of the path
+	Status   int
+	Limit    int
+}
+
+func (f Filter) match(e *Entry) bool {
+	return (f.Provider == "" || f.Provider == e.Provider) &&
+		(f.Method == "" || strings.EqualFold(f.Method, e.Method)) &&
+		(f.Path == "" || strings.Contains(e.Path, f.Path)) &&
+		(f.Status == 0 || f.Status == e.Status)
+}
+
+// Journal is a ring of the last Size entries.
+type Journal struct {
+	mu      sync.RWMutex
+	entries []Entry
+	next    int
+	full    bool
+	seq     uint64
+	// BodyLimit is how many bytes of each body are kept.
+	BodyLimit int
+}
+
+// New returns a journal keeping size entries (at least 1).
+func New(size, bodyLimit int) *Journal {
+	if size < 1 {
+		size = 1
+	}
+	return &Journal{entries: make([]Entry, size), BodyLimit: bodyLimit}
+}
+
+// Truncate cuts a body to the journal's limit.
+func (j *Journal) Truncate(b []byte) (string, bool) {
+	if j.BodyLimit > 0 && len(b) > j.BodyLimit {
+		return string(b[:j.BodyLimit]), true
+	}
+	return string(b), false
+}
+
+// Add appends an entry, dropping the oldest when full, and returns its id.
+func (j *Journal) Add(e Entry) uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.seq++
+	e.ID = j.seq
+	j.entries[j.next] = e
+	j.next++
+	if j.next == len(j.entries) {
+		j.next = 0
+		j.full = true
+	}
+	return e.ID
+}
+
+// Len is the number of entries held.
+func (j *Journal) Len() int {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	if j.full {
+		return len(j.entries)
+	}
+	return j.next
+}
+
+// List returns matching entries, newest first.
+func (j *Journal) List(f Filter) []Entry {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	n := j.next
+	if j.full {
+		n = len(j.entries)
+	}
+	out := []Entry{}
+	for i := 0; i < n; i++ {
+		idx := j.next - 1 - i
+		if idx < 0 {
+			idx += len(j.entries)
+		}
+		e := &j.entries[idx]
+		if f.match(e) {
+			out = append(out, *e)
+			if f.Limit > 0 && len(out) >= f.Limit {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Clear drops every entry.
+func (j *Journal) Clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := range j.entries {
+		j.entries[i] = Entry{}
+	}
+	j.next, j.full = 0, false
+}

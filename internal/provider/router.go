@@ -1,0 +1,118 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"github.com/telecomsim/simulator/internal/oas"
+)
+
+// Match is filled in by the router when a request matches one of a
+// provider's routes, so the engine (journal, faults, metrics) can see which.
+type Match struct {
+	Provider string
+	Route    *Route
+}
+
+type matchKey struct{}
+
+// WithMatch returns ctx carrying an empty Match for the router to fill.
+func WithMatch(ctx context.Context) (context.Context, *Match) {
+	m := &Match{}
+	return context.WithValue(ctx, matchKey{}, m), m
+}
+
+// MatchFrom returns the Match in ctx, or nil.
+func MatchFrom(ctx context.Context) *Match {
+	m, _ := ctx.Value(matchKey{}).(*Match)
+	return m
+}
+
+// Wrapper wraps a route's handler before auth and validation run; the engine
+// uses it to inject faults.
+type Wrapper func(p Provider, rt *Route, next http.Handler) http.Handler
+
+// Handler serves p's routes at their real paths: the router matches, then
+// for each route: auth (when the route has a scheme), OpenAPI request
+// validation, the handler. Unknown paths and methods go to p.WriteError.
+func Handler(p Provider, spec *oas.Spec, wrap Wrapper) http.Handler {
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		p.WriteError(w, req, &HTTPError{Status: http.StatusNotFound, Message: "The requested URL was not found on the server."})
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		p.WriteError(w, req, &HTTPError{Status: http.StatusMethodNotAllowed, Message: "The method is not allowed for the requested URL."})
+	})
+	name := p.Info().Name
+	routes := p.Routes()
+	for i := range routes {
+		rt := &routes[i]
+		var h http.Handler = routeHandler(p, spec, rt)
+		if wrap != nil {
+			h = wrap(p, rt, h)
+		}
+		h = mark(name, rt, h)
+		r.Handle(rt.Path, h).Methods(rt.Method)
+	}
+	return r
+}
+
+func mark(name string, rt *Route, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if m := MatchFrom(req.Context()); m != nil {
+			m.Provider, m.Route = name, rt
+		}
+		next.ServeHTTP(w, req)
+	})
+}
+
+func routeHandler(p Provider, spec *oas.Spec, rt *Route) http.HandlerFunc {
+	return func(w http.ResponseWriter, req *http.Request) {
+		if rt.Auth != AuthNone {
+			r2, err := p.Authenticate(req, rt.Auth)
+			if err != nil {
+				p.WriteError(w, req, err)
+				return
+			}
+			req = r2
+		}
+		if spec != nil && !rt.NoValidate {
+			if err := spec.ValidateRequest(req, rt.Path, mux.Vars(req)); err != nil {
+				p.WriteError(w, req, err)
+				return
+			}
+		}
+		rt.Handler(w, req)
+	}
+}
+
+// Vars returns the route variables of a request.
+func Vars(r *http.Request) map[string]string { return mux.Vars(r) }
+
+// WriteJSON writes v as JSON with the given status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// WriteControlError is the control API's error writer: {"error": msg}.
+func WriteControlError(w http.ResponseWriter, status int, msg string) {
+	WriteJSON(w, status, map[string]string{"error": msg})
+}
+
+// DecodeControl decodes a control API JSON body strictly (unknown fields are
+// errors) and writes a 400 itself when it fails; it reports success.
+func DecodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		WriteControlError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
+		return false
+	}
+	return true
+}

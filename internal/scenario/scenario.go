@@ -1,0 +1,272 @@
+// Package scenario reads scenario files: versioned, strictly decoded YAML that
+// describes the world a tenant starts from.
+//
+// The generic part (name, seed, clock, journal, faults, events) is decoded
+// here; each provider's section is kept as a Section and decoded by the
+// provider, with the same strictness and the same error positions.
+package scenario
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// CurrentVersion is the scenario format version this build reads.
+const CurrentVersion = 1
+
+// Scenario is a loaded scenario file.
+type Scenario struct {
+	Header
+	// File is the name the scenario was loaded from.
+	File string `json:"file"`
+	// Source is the file's text, for display.
+	Source string `json:"-"`
+	// Sections holds each provider's section, by provider name.
+	Sections map[string]Section `json:"-"`
+	// Faults and Events are decoded by their owners.
+	Faults Section `json:"-"`
+	Events Section `json:"-"`
+}
+
+// Header is the generic part of a scenario.
+type Header struct {
+	Version     int         `yaml:"version" json:"version"`
+	Name        string      `yaml:"name" json:"name"`
+	Description string      `yaml:"description" json:"description,omitempty"`
+	Seed        int64       `yaml:"seed" json:"seed"`
+	Clock       ClockSpec   `yaml:"clock" json:"clock"`
+	Journal     JournalSpec `yaml:"journal" json:"journal"`
+	Include     []string    `yaml:"include" json:"include,omitempty"`
+}
+
+// ClockSpec sets where a tenant's clock starts and how it moves.
+type ClockSpec struct {
+	Start time.Time `yaml:"start" json:"start"`
+	Mode  string    `yaml:"mode" json:"mode"` // real | frozen
+}
+
+// JournalSpec bounds each tenant's request journal.
+type JournalSpec struct {
+	Size      int `yaml:"size" json:"size"`           // entries kept per tenant (default 1000)
+	BodyLimit int `yaml:"bodyLimit" json:"bodyLimit"` // bytes of each body kept (default 16384)
+}
+
+// DefaultStart is the clock start used when a scenario gives none.
+var DefaultStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+var genericKeys = map[string]bool{
+	"version": true, "name": true, "description": true, "seed": true, "clock": true,
+	"journal": true, "include": true, "faults": true, "events": true,
+}
+
+// Parse reads a scenario from data. providers names the provider sections
+// allowed at the top level. file is used in problem positions; includes are
+// resolved relative to it through read (nil reads from disk).
+func Parse(file string, data []byte, providers []string, read func(string) ([]byte, error)) (*Scenario, error) {
+	if read == nil {
+		read = os.ReadFile
+	}
+	root, err := parseNode(file, data)
+	if err != nil {
+		return nil, err
+	}
+	root, err = resolveIncludes(file, root, read, 0)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, p := range providers {
+		known[p] = true
+	}
+	s := &Scenario{File: file, Source: string(data), Sections: map[string]Section{}}
+	var ps Problems
+	if root.Kind != yaml.MappingNode {
+		return nil, Problems{{File: file, Line: root.Line, Col: root.Column, Msg: "a scenario must be a mapping with at least a version"}}
+	}
+	header := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == "faults":
+			s.Faults = Section{File: file, Path: "faults", Node: v}
+		case k.Value == "events":
+			s.Events = Section{File: file, Path: "events", Node: v}
+		case genericKeys[k.Value]:
+			header.Content = append(header.Content, k, v)
+		case known[k.Value]:
+			s.Sections[k.Value] = Section{File: file, Path: k.Value, Node: v}
+		default:
+			names := append([]string{}, providers...)
+			for g := range genericKeys {
+				names = append(names, g)
+			}
+			sort.Strings(names)
+			ps = append(ps, Problem{File: file, Line: k.Line, Col: k.Column, Path: k.Value,
+				Msg: "unknown top-level key (known: " + strings.Join(names, ", ") + ")"})
+		}
+	}
+	if err := decodeStrict(file, "", header, &s.Header); err != nil {
+		ps = append(ps, AsProblems(err)...)
+	}
+	hs := Section{File: file, Node: root}
+	if len(ps) == 0 {
+		switch {
+		case s.Version == 0:
+			ps = append(ps, hs.At("version", fmt.Sprintf("missing; write version: %d", CurrentVersion)))
+		case s.Version != CurrentVersion:
+			ps = append(ps, hs.At("version", fmt.Sprintf("unsupported version %d (this build reads version %d)", s.Version, CurrentVersion)))
+		}
+		switch s.Clock.Mode {
+		case "", "real", "frozen":
+		default:
+			ps = append(ps, hs.At("clock.mode", fmt.Sprintf("unknown mode %q (want real or frozen)", s.Clock.Mode)))
+		}
+		if s.Journal.Size < 0 {
+			ps = append(ps, hs.At("journal.size", "must not be negative"))
+		}
+		if s.Journal.BodyLimit < 0 {
+			ps = append(ps, hs.At("journal.bodyLimit", "must not be negative"))
+		}
+	}
+	if len(ps) > 0 {
+		return nil, ps.Err()
+	}
+	if s.Clock.Start.IsZero() {
+		s.Clock.Start = DefaultStart
+	}
+	if s.Clock.Mode == "" {
+		s.Clock.Mode = "real"
+	}
+	if s.Journal.Size == 0 {
+		s.Journal.Size = 1000
+	}
+	if s.Journal.BodyLimit == 0 {
+		s.Journal.BodyLimit = 16 << 10
+	}
+	if s.Name == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	return s, nil
+}
+
+func parseNode(file string, data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if err.Error() == "EOF" {
+			return nil, Problems{{File: file, Line: 1, Col: 1, Msg: "empty scenario; write at least version: 1"}}
+		}
+		return nil, Problems{yamlSyntaxProblem(file, err)}
+	}
+	if len(doc.Content) == 0 {
+		return nil, Problems{{File: file, Line: 1, Col: 1, Msg: "empty scenario; write at least version: 1"}}
+	}
+	return doc.Content[0], nil
+}
+
+func yamlSyntaxProblem(file string, err error) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	p := Problem{File: file, Msg: "syntax: " + msg}
+	var line int
+	if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil {
+		p.Line, p.Col = line, 1
+		if _, rest, ok := strings.Cut(msg, ": "); ok {
+			p.Msg = "syntax: " + rest
+		}
+	}
+	return p
+}
+
+// resolveIncludes merges the files named by "include" under the including
+// file: included files are read first, in order, and the including file's
+// values override theirs (mappings merge key by key; lists and scalars are
+// replaced).
+func resolveIncludes(file string, root *yaml.Node, read func(string) ([]byte, error), depth int) (*yaml.Node, error) {
+	if root.Kind != yaml.MappingNode {
+		return root, nil
+	}
+	var incNode *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "include" {
+			incNode = root.Content[i+1]
+		}
+	}
+	if incNode == nil {
+		return root, nil
+	}
+	if depth > 8 {
+		return nil, Problems{{File: file, Line: incNode.Line, Col: incNode.Column, Path: "include", Msg: "includes nested too deeply (a cycle?)"}}
+	}
+	if incNode.Kind != yaml.SequenceNode {
+		return nil, Problems{{File: file, Line: incNode.Line, Col: incNode.Column, Path: "include", Msg: "expected a list of file names"}}
+	}
+	var merged *yaml.Node
+	for i, n := range incNode.Content {
+		name := n.Value
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(filepath.Dir(file), name)
+		}
+		data, err := read(name)
+		if err != nil {
+			return nil, Problems{{File: file, Line: n.Line, Col: n.Column, Path: fmt.Sprintf("include[%d]", i), Msg: "cannot read: " + err.Error()}}
+		}
+		inc, err := parseNode(name, data)
+		if err != nil {
+			return nil, err
+		}
+		inc, err = resolveIncludes(name, inc, read, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		merged = mergeNodes(merged, inc)
+	}
+	return mergeNodes(merged, root), nil
+}
+
+// mergeNodes overlays top on base.
+func mergeNodes(base, top *yaml.Node) *yaml.Node {
+	if base == nil {
+		return top
+	}
+	if base.Kind != yaml.MappingNode || top.Kind != yaml.MappingNode {
+		return top
+	}
+	out := &yaml.Node{Kind: yaml.MappingNode, Tag: top.Tag, Line: top.Line, Column: top.Column}
+	index := map[string]int{}
+	for i := 0; i+1 < len(base.Content); i += 2 {
+		if base.Content[i].Value == "include" {
+			continue
+		}
+		index[base.Content[i].Value] = len(out.Content)
+		out.Content = append(out.Content, base.Content[i], base.Content[i+1])
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if k.Value == "include" {
+			continue
+		}
+		if j, ok := index[k.Value]; ok {
+			out.Content[j] = k
+			out.Content[j+1] = mergeNodes(out.Content[j+1], v)
+			continue
+		}
+		out.Content = append(out.Content, k, v)
+	}
+	return out
+}
+
+// LoadFile reads and parses a scenario file from disk.
+func LoadFile(path string, providers []string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Problems{{File: path, Msg: err.Error()}}
+	}
+	return Parse(path, data, providers, nil)
+}

@@ -1,0 +1,269 @@
+// Package tenant holds tenants' worlds. A world is everything one tenant owns:
+// each provider's state, its clock and its journal. Worlds are created lazily
+// from the scenario the first time a tenant is seen.
+package tenant
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/journal"
+	"github.com/telecomsim/simulator/internal/scenario"
+)
+
+// Default is the tenant of requests that name none.
+const Default = "default"
+
+// State is one provider's state inside one world.
+type State interface {
+	// Export returns a JSON-encodable snapshot of the state. Encoding it must be
+	// deterministic (sorted slices, maps) so export -> import -> export is
+	// byte-identical.
+	Export() any
+	// Import replaces the state with a snapshot from Export, re-arming any
+	// clock timers the snapshot implies (pending approvals, retries...).
+	Import(data json.RawMessage) error
+}
+
+// World is one tenant's whole world.
+type World struct {
+	ID       string
+	Scenario *scenario.Scenario
+	Clock    *clock.Virtual
+	Journal  *journal.Journal
+
+	mu       sync.RWMutex
+	names    []string
+	states   map[string]State
+	extras   map[string]any
+	lastUsed atomic.Int64
+}
+
+// NewWorld returns an empty world for id with the scenario's clock and journal.
+func NewWorld(id string, sc *scenario.Scenario) *World {
+	mode, _ := clock.ParseMode(sc.Clock.Mode)
+	w := &World{
+		ID:       id,
+		Scenario: sc,
+		Clock:    clock.NewVirtual(sc.Clock.Start, mode),
+		Journal:  journal.New(sc.Journal.Size, sc.Journal.BodyLimit),
+		states:   map[string]State{},
+		extras:   map[string]any{},
+	}
+	w.Touch()
+	return w
+}
+
+// AddState registers a provider's state; states are exported in the order
+// they were added.
+func (w *World) AddState(name string, s State) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, ok := w.states[name]; !ok {
+		w.names = append(w.names, name)
+	}
+	w.states[name] = s
+}
+
+// State returns a provider's state, or nil.
+func (w *World) State(name string) State {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.states[name]
+}
+
+// Names lists the world's states in order.
+func (w *World) Names() []string {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return append([]string(nil), w.names...)
+}
+
+// SetExtra attaches an engine-level part of the world (fault rules, say)
+// under a key.
+func (w *World) SetExtra(key string, v any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.extras[key] = v
+}
+
+// Extra returns what SetExtra attached, or nil.
+func (w *World) Extra(key string) any {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.extras[key]
+}
+
+// Touch records that the world was just used (for idle eviction).
+func (w *World) Touch() { w.lastUsed.Store(clock.Wall().UnixNano()) }
+
+// LastUsed is the wall time the world was last used.
+func (w *World) LastUsed() time.Time { return time.Unix(0, w.lastUsed.Load()).UTC() }
+
+// Close stops the world's clock and its timers.
+func (w *World) Close() { w.Clock.Close() }
+
+type ctxKey struct{}
+
+// With returns ctx carrying w.
+func With(ctx context.Context, w *World) context.Context {
+	return context.WithValue(ctx, ctxKey{}, w)
+}
+
+// From returns the world carried by ctx, or nil.
+func From(ctx context.Context) *World {
+	w, _ := ctx.Value(ctxKey{}).(*World)
+	return w
+}
+
+var validID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// ValidID reports whether s can name a tenant: 1-64 letters, digits, '.', '_'
+// or '-', starting with a letter or digit.
+func ValidID(s string) bool { return validID.MatchString(s) }
+
+// Factory builds a fresh world for a tenant id.
+type Factory func(id string) (*World, error)
+
+// Registry holds the worlds of all tenants.
+type Registry struct {
+	mu      sync.Mutex
+	worlds  map[string]*World
+	factory Factory
+	// Max caps how many tenants exist at once; when a new one would exceed
+	// it, the least recently used one (never "default") is evicted. 0 means
+	// no cap.
+	Max int
+}
+
+// NewRegistry returns a registry building worlds with f.
+func NewRegistry(f Factory) *Registry {
+	return &Registry{worlds: map[string]*World{}, factory: f}
+}
+
+// SetFactory replaces how new worlds are built (a scenario reload).
+func (r *Registry) SetFactory(f Factory) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.factory = f
+}
+
+// Get returns the tenant's world, creating it on first use.
+func (r *Registry) Get(id string) (*World, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("invalid tenant id %q", id)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if w, ok := r.worlds[id]; ok {
+		w.Touch()
+		return w, nil
+	}
+	w, err := r.factory(id)
+	if err != nil {
+		return nil, err
+	}
+	r.evictLocked()
+	r.worlds[id] = w
+	return w, nil
+}
+
+// Lookup returns an existing world without creating one.
+func (r *Registry) Lookup(id string) (*World, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w, ok := r.worlds[id]
+	return w, ok
+}
+
+func (r *Registry) evictLocked() {
+	for r.Max > 0 && len(r.worlds) >= r.Max {
+		var oldest *World
+		for _, w := range r.worlds {
+			if w.ID == Default {
+				continue
+			}
+			if oldest == nil || w.LastUsed().Before(oldest.LastUsed()) {
+				oldest = w
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		oldest.Close()
+		delete(r.worlds, oldest.ID)
+	}
+}
+
+// Put installs a world built elsewhere (a per-tenant scenario, an import),
+// replacing and closing the tenant's previous one.
+func (r *Registry) Put(w *World) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old, ok := r.worlds[w.ID]; ok && old != w {
+		old.Close()
+	}
+	r.evictLocked()
+	r.worlds[w.ID] = w
+}
+
+// Reset rebuilds the tenant's world from the current factory.
+func (r *Registry) Reset(id string) (*World, error) {
+	r.mu.Lock()
+	f := r.factory
+	r.mu.Unlock()
+	w, err := f(id)
+	if err != nil {
+		return nil, err
+	}
+	r.Put(w)
+	return w, nil
+}
+
+// Delete drops a tenant's world; it is rebuilt from the scenario if used again.
+func (r *Registry) Delete(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w, ok := r.worlds[id]
+	if ok {
+		w.Close()
+		delete(r.worlds, id)
+	}
+	return ok
+}
+
+// DeleteAll drops every world.
+func (r *Registry) DeleteAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for id, w := range r.worlds {
+		w.Close()
+		delete(r.worlds, id)
+	}
+}
+
+// All returns every world, sorted by id.
+func (r *Registry) All() []*World {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*World, 0, len(r.worlds))
+	for _, w := range r.worlds {
+		out = append(out, w)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Len is the number of live worlds.
+func (r *Registry) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.worlds)
+}
