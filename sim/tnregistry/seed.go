@@ -1,0 +1,212 @@
+package tnregistry
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/telecomsim/simulator/internal/fake"
+	"github.com/telecomsim/simulator/internal/scenario"
+)
+
+// Config is the `tnregistry:` section of a scenario.
+type Config struct {
+	Numbers NumbersConfig `yaml:"numbers"`
+}
+
+// NumbersConfig seeds the number registry: explicit numbers, generated ones,
+// or both (explicit entries win over generated ones with the same TFN).
+type NumbersConfig struct {
+	// List is explicit numbers.
+	List []NumberConfig `yaml:"list"`
+	// Generate adds this many distinct random toll-free numbers.
+	Generate int `yaml:"generate"`
+	// Statuses is the status mix of generated numbers, as weights
+	// (default WORKING 0.6, ASSIGNED 0.2, SPARE 0.2).
+	Statuses map[string]float64 `yaml:"statuses"`
+	// RespOrgs are given to generated numbers in turn.
+	RespOrgs []string `yaml:"respOrgs"`
+	// NPAs restricts generated numbers to these toll-free codes (default all).
+	NPAs []string `yaml:"npas"`
+}
+
+// NumberConfig is one explicit number.
+type NumberConfig struct {
+	TFN     string `yaml:"tfn"`
+	Status  string `yaml:"status"`
+	RespOrg string `yaml:"respOrg"`
+}
+
+// config is the checked, expanded section shared by every tenant.
+type config struct {
+	numbers []Number // sorted by TFN, LastActDt unset
+}
+
+const maxGenerate = 200000
+
+func configure(sec scenario.Section, sc *scenario.Scenario) (*config, error) {
+	var c Config
+	if err := sec.Decode(&c); err != nil {
+		return nil, err
+	}
+	var ps scenario.Problems
+	out := &config{}
+	byTFN := map[string]Number{}
+	for i, n := range c.Numbers.List {
+		at := func(f, msg string) { ps = append(ps, sec.At(fmt.Sprintf("numbers.list[%d].%s", i, f), msg)) }
+		num, err := checkNumber(n.TFN, n.Status, n.RespOrg)
+		if err != nil {
+			if fe, ok := err.(*fieldErr); ok {
+				at(fe.field, fe.msg)
+			}
+			continue
+		}
+		if _, dup := byTFN[num.TFN]; dup {
+			at("tfn", "duplicate number "+num.TFN)
+			continue
+		}
+		byTFN[num.TFN] = num
+	}
+	g := c.Numbers
+	if g.Generate < 0 || g.Generate > maxGenerate {
+		ps = append(ps, sec.At("numbers.generate", fmt.Sprintf("must be between 0 and %d", maxGenerate)))
+	}
+	weights := g.Statuses
+	if len(weights) == 0 {
+		weights = map[string]float64{StatusWorking: 0.6, StatusAssigned: 0.2, StatusSpare: 0.2}
+	}
+	norm := map[string]float64{}
+	total := 0.0
+	for k, w := range weights {
+		st, err := normStatus(k)
+		if err != nil {
+			ps = append(ps, sec.At("numbers.statuses."+k, err.Error()))
+			continue
+		}
+		if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+			ps = append(ps, sec.At("numbers.statuses."+k, "weight must be a non-negative number"))
+			continue
+		}
+		norm[st] += w
+		total += w
+	}
+	if g.Generate > 0 && total <= 0 && len(ps) == 0 {
+		ps = append(ps, sec.At("numbers.statuses", "weights must add up to more than 0"))
+	}
+	var respOrgs []string
+	for i, ro := range g.RespOrgs {
+		r, err := normRespOrg(ro)
+		if err != nil {
+			ps = append(ps, sec.At(fmt.Sprintf("numbers.respOrgs[%d]", i), err.Error()))
+			continue
+		}
+		respOrgs = append(respOrgs, r)
+	}
+	if g.Generate > 0 && len(g.RespOrgs) == 0 {
+		ps = append(ps, sec.At("numbers.respOrgs", "generated numbers need at least one Resp Org id"))
+	}
+	npas := g.NPAs
+	for i, npa := range npas {
+		if !isTollFreeNPA(npa) {
+			ps = append(ps, sec.At(fmt.Sprintf("numbers.npas[%d]", i), fmt.Sprintf("%q is not a toll-free NPA", npa)))
+		}
+	}
+	if len(npas) == 0 {
+		npas = TollFreeNPAs
+	}
+	if len(ps) > 0 {
+		return nil, ps.Err()
+	}
+	if g.Generate > 0 {
+		f := fake.New(sc.Seed, "tnregistry/numbers")
+		for _, n := range generateNumbers(f, g.Generate, norm, total, respOrgs, npas, byTFN) {
+			byTFN[n.TFN] = n
+		}
+	}
+	for _, n := range byTFN {
+		out.numbers = append(out.numbers, n)
+	}
+	sort.Slice(out.numbers, func(i, j int) bool { return out.numbers[i].TFN < out.numbers[j].TFN })
+	return out, nil
+}
+
+type fieldErr struct{ field, msg string }
+
+func (e *fieldErr) Error() string { return e.field + ": " + e.msg }
+
+// checkNumber validates an explicit number's fields.
+func checkNumber(tfn, status, respOrg string) (Number, error) {
+	d, err := normTFN(tfn)
+	if err != nil {
+		return Number{}, &fieldErr{"tfn", err.Error()}
+	}
+	st, err := normStatus(status)
+	if err != nil {
+		return Number{}, &fieldErr{"status", err.Error()}
+	}
+	n := Number{TFN: d, Status: st}
+	if respOrg != "" {
+		ro, err := normRespOrg(respOrg)
+		if err != nil {
+			return Number{}, &fieldErr{"respOrg", err.Error()}
+		}
+		n.RespOrg, n.Entity = ro, entityOf(ro)
+	} else if statusNeedsRespOrg(st) {
+		return Number{}, &fieldErr{"respOrg", fmt.Sprintf("a %s number needs a controlling Resp Org", st)}
+	}
+	return n, nil
+}
+
+// generateNumbers draws n distinct numbers not in taken. Statuses follow the
+// weights exactly (largest remainder), shuffled; Resp Orgs go round-robin.
+func generateNumbers(f *gofakeit.Faker, n int, weights map[string]float64, total float64, respOrgs, npas []string, taken map[string]Number) []Number {
+	type share struct {
+		st   string
+		n    int
+		frac float64
+	}
+	var shares []share
+	assigned := 0
+	for _, st := range Statuses {
+		w, ok := weights[st]
+		if !ok {
+			continue
+		}
+		exact := float64(n) * w / total
+		k := int(math.Floor(exact))
+		shares = append(shares, share{st, k, exact - float64(k)})
+		assigned += k
+	}
+	order := make([]int, len(shares))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return shares[order[a]].frac > shares[order[b]].frac })
+	for i := 0; assigned < n; i++ {
+		shares[order[i%len(order)]].n++
+		assigned++
+	}
+	statuses := make([]string, 0, n)
+	for _, s := range shares {
+		for j := 0; j < s.n; j++ {
+			statuses = append(statuses, s.st)
+		}
+	}
+	for i := len(statuses) - 1; i > 0; i-- {
+		j := f.IntN(i + 1)
+		statuses[i], statuses[j] = statuses[j], statuses[i]
+	}
+	seen := map[string]bool{}
+	out := make([]Number, 0, n)
+	for i := 0; len(out) < n; i++ {
+		tfn := fmt.Sprintf("%s%d%02d%04d", npas[f.IntN(len(npas))], 2+f.IntN(8), f.IntN(100), f.IntN(10000))
+		if _, ok := taken[tfn]; ok || seen[tfn] {
+			continue
+		}
+		seen[tfn] = true
+		ro := respOrgs[len(out)%len(respOrgs)]
+		out = append(out, Number{TFN: tfn, Status: statuses[len(out)], RespOrg: ro, Entity: entityOf(ro)})
+	}
+	return out
+}
