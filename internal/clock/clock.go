@@ -273,6 +273,18 @@ func (c *Virtual) Restore(t time.Time, m Mode) {
 // themselves; Fire lets a caller make sure before reading state.
 func (c *Virtual) Fire() { c.runDue(time.Time{}) }
 
+// Clear drops every pending timer but keeps the clock running; used before a
+// tenant's state is imported, since imported state re-arms its own timers.
+func (c *Virtual) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range c.timers {
+		t.index = -1
+	}
+	c.timers = nil
+	c.armLocked()
+}
+
 // Close drops every pending timer and stops the wall-clock wake-up.
 func (c *Virtual) Close() {
 	c.mu.Lock()

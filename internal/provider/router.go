@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/telecomsim/simulator/internal/oas"
@@ -115,4 +117,32 @@ func DecodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// BaseURL returns the URL prefix the client used to reach the provider's
+// routes: scheme, host and whatever tenant or mount prefix came before the
+// routed path. Links in responses are built on it, so they point back at the
+// simulator the way the real API's links point at the real host.
+func BaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	}
+	orig := r.RequestURI
+	if i := strings.IndexAny(orig, "?#"); i >= 0 {
+		orig = orig[:i]
+	}
+	if u, err := url.Parse(orig); err == nil && u.Host != "" {
+		orig = u.Path
+	}
+	prefix := ""
+	if strings.HasSuffix(orig, r.URL.Path) {
+		prefix = strings.TrimSuffix(orig, r.URL.Path)
+	} else if dec, err := url.PathUnescape(orig); err == nil && strings.HasSuffix(dec, r.URL.Path) {
+		prefix = strings.TrimSuffix(dec, r.URL.Path)
+	}
+	return scheme + "://" + r.Host + prefix
 }

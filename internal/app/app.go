@@ -1,0 +1,486 @@
+// Package app builds the simulator's whole http.Handler: tenant resolution,
+// the journal, faults, every provider mounted at its path, and the /__sim
+// control API. It also wires providers that need each other's worlds.
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/fake"
+	"github.com/telecomsim/simulator/internal/oas"
+	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/tenant"
+)
+
+// TenantHeader names the tenant of a request that has no /t/{tenant} prefix.
+const TenantHeader = "X-Sim-Tenant"
+
+// Config configures an App.
+type Config struct {
+	// Scenario is the world every tenant starts from.
+	Scenario *scenario.Scenario
+	// Providers to serve; nil means all of them (Providers()).
+	Providers []provider.Provider
+	Logger    *slog.Logger
+	Version   string
+	// MaxBody bounds request bodies (default 10 MiB).
+	MaxBody int64
+	// MaxTenants caps live tenants; the least recently used is evicted
+	// (default 10,000; negative means no cap).
+	MaxTenants int
+	// AdminToken, when set, is required (as a Bearer token) on /__sim.
+	AdminToken string
+}
+
+type mount struct {
+	p       provider.Provider
+	info    provider.Info
+	spec    *oas.Spec
+	handler http.Handler
+	routes  []provider.Route
+}
+
+// loaded is a scenario together with each provider's decoded section.
+type loaded struct {
+	sc   *scenario.Scenario
+	cfgs map[string]any
+}
+
+// App is the simulator.
+type App struct {
+	cfg     Config
+	log     *slog.Logger
+	mounts  []*mount
+	byName  map[string]*mount
+	tenants *tenant.Registry
+	control http.Handler
+
+	mu      sync.RWMutex
+	current *loaded
+	// perTenant holds scenarios loaded into one tenant with PUT /__sim/scenario.
+	perTenant map[string]*loaded
+}
+
+// New builds the simulator from a scenario.
+func New(cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Providers == nil {
+		cfg.Providers = Providers()
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 10 << 20
+	}
+	if cfg.MaxTenants == 0 {
+		cfg.MaxTenants = 10000
+	}
+	a := &App{cfg: cfg, log: cfg.Logger, byName: map[string]*mount{}, perTenant: map[string]*loaded{}}
+	for _, p := range cfg.Providers {
+		info := p.Info()
+		spec, err := oas.Load(p.OpenAPI())
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", info.Name, err)
+		}
+		m := &mount{p: p, info: info, spec: spec, routes: p.Routes()}
+		m.handler = provider.Handler(p, spec, a.wrapRoute)
+		a.mounts = append(a.mounts, m)
+		a.byName[info.Name] = m
+	}
+	// Longest mount first, so "/a/b" wins over "/a".
+	sort.SliceStable(a.mounts, func(i, j int) bool { return len(a.mounts[i].info.Mount) > len(a.mounts[j].info.Mount) })
+	l, err := a.configure(cfg.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	a.current = l
+	a.tenants = tenant.NewRegistry(a.factory)
+	if cfg.MaxTenants > 0 {
+		a.tenants.Max = cfg.MaxTenants
+	}
+	a.control = a.newControl()
+	return a, nil
+}
+
+// ProviderNames lists the section names a scenario may use.
+func ProviderNames(ps []provider.Provider) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Info().Name
+	}
+	return out
+}
+
+// Names lists the served providers' names in registration order.
+func (a *App) Names() []string { return ProviderNames(a.cfg.Providers) }
+
+// ParseScenario parses a scenario for this app's providers and configures
+// every provider section, so all problems are found before anything changes.
+func (a *App) ParseScenario(file string, data []byte, read func(string) ([]byte, error)) (*scenario.Scenario, error) {
+	sc, err := scenario.Parse(file, data, a.Names(), read)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.configure(sc); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+func (a *App) configure(sc *scenario.Scenario) (*loaded, error) {
+	l := &loaded{sc: sc, cfgs: map[string]any{}}
+	var ps scenario.Problems
+	for _, p := range a.cfg.Providers {
+		name := p.Info().Name
+		cfg, err := p.Configure(sc.Sections[name], sc)
+		if err != nil {
+			ps = append(ps, scenario.AsProblems(err)...)
+			continue
+		}
+		l.cfgs[name] = cfg
+	}
+	ps = append(ps, a.configureEngine(sc)...)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// SetScenario makes sc the world of every tenant, resetting all of them.
+func (a *App) SetScenario(sc *scenario.Scenario) error {
+	l, err := a.configure(sc)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.current = l
+	a.perTenant = map[string]*loaded{}
+	a.mu.Unlock()
+	a.tenants.DeleteAll()
+	return nil
+}
+
+// Scenario returns the scenario a tenant runs.
+func (a *App) Scenario(id string) *scenario.Scenario {
+	return a.loadedFor(id).sc
+}
+
+func (a *App) loadedFor(id string) *loaded {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if l, ok := a.perTenant[id]; ok {
+		return l
+	}
+	return a.current
+}
+
+func (a *App) factory(id string) (*tenant.World, error) {
+	return a.build(id, a.loadedFor(id))
+}
+
+func (a *App) build(id string, l *loaded) (*tenant.World, error) {
+	w := tenant.NewWorld(id, l.sc)
+	a.attachEngine(w, l)
+	for _, p := range a.cfg.Providers {
+		name := p.Info().Name
+		env := provider.Env{
+			World:  w,
+			Clock:  w.Clock,
+			Faker:  fake.New(l.sc.Seed, name),
+			Seed:   l.sc.Seed,
+			Start:  l.sc.Clock.Start,
+			Logger: a.log.With("tenant", id, "provider", name),
+		}
+		st, err := p.NewState(env, l.cfgs[name])
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("tenant %s: %s: %w", id, name, err)
+		}
+		w.AddState(name, st)
+	}
+	a.scheduleEvents(w, l)
+	return w, nil
+}
+
+// Tenants exposes the tenant registry.
+func (a *App) Tenants() *tenant.Registry { return a.tenants }
+
+// World returns (creating if needed) a tenant's world.
+func (a *App) World(id string) (*tenant.World, error) { return a.tenants.Get(id) }
+
+// Handler serves everything on the main port.
+func (a *App) Handler() http.Handler { return http.HandlerFunc(a.serve) }
+
+// ProviderHandler serves one provider at the root paths of its real API (for
+// a dedicated listener); tenants work there too.
+func (a *App) ProviderHandler(name string) (http.Handler, error) {
+	m, ok := a.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown provider %q (known: %s)", name, strings.Join(a.Names(), ", "))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer a.recoverTo(w, r, m)
+		id, path, ok := splitTenant(r)
+		if !ok {
+			m.p.WriteError(w, r, &provider.HTTPError{Status: http.StatusBadRequest, Message: "invalid tenant id"})
+			return
+		}
+		if strings.HasPrefix(path, "/__sim") {
+			a.serveControl(w, r, id, path)
+			return
+		}
+		a.serveProvider(w, r, m, id, path)
+	}), nil
+}
+
+// splitTenant finds the request's tenant: a /t/{tenant} path prefix, else
+// the X-Sim-Tenant header, else "default". It returns the path without the
+// prefix.
+func splitTenant(r *http.Request) (id, path string, ok bool) {
+	path = r.URL.Path
+	if strings.HasPrefix(path, "/t/") {
+		rest := path[len("/t/"):]
+		id, path, _ = strings.Cut(rest, "/")
+		path = "/" + path
+		return id, path, tenant.ValidID(id)
+	}
+	if h := r.Header.Get(TenantHeader); h != "" {
+		return h, path, tenant.ValidID(h)
+	}
+	return tenant.Default, path, true
+}
+
+func (a *App) serve(w http.ResponseWriter, r *http.Request) {
+	defer a.recoverTo(w, r, nil)
+	id, path, ok := splitTenant(r)
+	if !ok {
+		provider.WriteControlError(w, http.StatusBadRequest, "invalid tenant id: use 1-64 letters, digits, '.', '_' or '-'")
+		return
+	}
+	if path == "/__sim" || strings.HasPrefix(path, "/__sim/") {
+		a.serveControl(w, r, id, path)
+		return
+	}
+	for _, m := range a.mounts {
+		if path == m.info.Mount || strings.HasPrefix(path, m.info.Mount+"/") {
+			a.serveProvider(w, r, m, id, strings.TrimPrefix(path, m.info.Mount))
+			return
+		}
+	}
+	if path == "/" {
+		a.serveIndex(w, r)
+		return
+	}
+	provider.WriteControlError(w, http.StatusNotFound, "no provider is mounted at "+path+"; see GET /__sim/providers")
+}
+
+// withPath returns a shallow copy of r routed at path (RequestURI untouched).
+func withPath(r *http.Request, path string) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path = path
+	u.RawPath = ""
+	r2.URL = &u
+	return r2
+}
+
+func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id, path string) {
+	world, err := a.tenants.Get(id)
+	if err != nil {
+		a.log.Error("tenant", "tenant", id, "err", err)
+		m.p.WriteError(w, r, &provider.HTTPError{Status: http.StatusInternalServerError, Message: "tenant could not be created"})
+		return
+	}
+	world.Clock.Fire()
+	start := clock.Wall()
+	ctx, match := provider.WithMatch(tenant.With(r.Context(), world))
+	ctx = withFaultMark(ctx)
+	r2 := withPath(r.WithContext(ctx), path)
+	if path == "" {
+		r2.URL.Path = "/"
+	}
+
+	// Read the body once (bounded) so it can be journaled, matched by fault
+	// rules and validated, and still be read by the handler.
+	var body []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBody))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				m.p.WriteError(w, r2, &provider.HTTPError{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("request body larger than %d bytes", a.cfg.MaxBody)})
+			} else {
+				m.p.WriteError(w, r2, &provider.HTTPError{Status: http.StatusBadRequest, Message: "could not read request body"})
+			}
+			return
+		}
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	rec := newRecorder(w, world.Journal.BodyLimit)
+	m.handler.ServeHTTP(rec, r2)
+
+	e := journalEntry(world, m.info.Name, r, path, body, rec, match)
+	e.DurationMS = float64(clock.Wall().Sub(start).Microseconds()) / 1000
+	e.Fault = faultMarkFrom(ctx)
+	world.Journal.Add(e)
+	a.log.Debug("request", "tenant", id, "provider", m.info.Name, "method", r.Method, "path", path, "status", rec.status, "ms", e.DurationMS)
+}
+
+func (a *App) serveIndex(w http.ResponseWriter, r *http.Request) {
+	type prov struct {
+		Name  string `json:"name"`
+		Title string `json:"title"`
+		URL   string `json:"url"`
+	}
+	var ps []prov
+	for _, p := range a.cfg.Providers {
+		info := p.Info()
+		ps = append(ps, prov{info.Name, info.Title, info.Mount + info.BasePath})
+	}
+	provider.WriteJSON(w, http.StatusOK, map[string]any{
+		"name":       "telecom provider simulator",
+		"version":    a.cfg.Version,
+		"providers":  ps,
+		"control":    "/__sim",
+		"dashboard":  "/__sim/ui",
+		"tenantHint": "prefix any path with /t/{tenant} or send " + TenantHeader,
+	})
+}
+
+func (a *App) recoverTo(w http.ResponseWriter, r *http.Request, m *mount) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	a.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+	if m == nil {
+		if mt := provider.MatchFrom(r.Context()); mt != nil && mt.Provider != "" {
+			m = a.byName[mt.Provider]
+		}
+	}
+	if m != nil {
+		m.p.WriteError(w, r, &provider.HTTPError{Status: http.StatusInternalServerError, Message: "internal server error"})
+		return
+	}
+	provider.WriteControlError(w, http.StatusInternalServerError, "internal server error")
+}
+
+// Routes returns a provider's route table.
+func (a *App) Routes(name string) []provider.Route {
+	if m, ok := a.byName[name]; ok {
+		return m.routes
+	}
+	return nil
+}
+
+// Infos describes every served provider, in registration order.
+func (a *App) Infos() []provider.Info {
+	out := make([]provider.Info, len(a.cfg.Providers))
+	for i, p := range a.cfg.Providers {
+		out[i] = p.Info()
+	}
+	return out
+}
+
+// Spec returns a provider's OpenAPI document.
+func (a *App) Spec(name string) (*oas.Spec, bool) {
+	m, ok := a.byName[name]
+	if !ok {
+		return nil, false
+	}
+	return m.spec, true
+}
+
+// exportDoc is a tenant's whole world as JSON.
+type exportDoc struct {
+	Tenant    string                     `json:"tenant"`
+	Scenario  string                     `json:"scenario"`
+	Clock     clockDoc                   `json:"clock"`
+	Engine    json.RawMessage            `json:"engine,omitempty"`
+	Providers map[string]json.RawMessage `json:"providers"`
+}
+
+type clockDoc struct {
+	Now  time.Time  `json:"now"`
+	Mode clock.Mode `json:"mode"`
+}
+
+// Export encodes a tenant's whole world.
+func (a *App) Export(w *tenant.World) ([]byte, error) {
+	doc := exportDoc{
+		Tenant:    w.ID,
+		Scenario:  w.Scenario.Name,
+		Clock:     clockDoc{Now: w.Clock.Now(), Mode: w.Clock.Mode()},
+		Providers: map[string]json.RawMessage{},
+	}
+	eng, err := json.Marshal(a.exportEngine(w))
+	if err != nil {
+		return nil, err
+	}
+	doc.Engine = eng
+	for _, name := range w.Names() {
+		b, err := json.Marshal(w.State(name).Export())
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		doc.Providers[name] = b
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+// Import replaces a tenant's world with an export.
+func (a *App) Import(id string, data []byte) (*tenant.World, error) {
+	var doc exportDoc
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("invalid state document: %w", err)
+	}
+	w, err := a.build(id, a.loadedFor(id))
+	if err != nil {
+		return nil, err
+	}
+	w.Clock.Clear()
+	if doc.Clock.Mode == "" {
+		doc.Clock.Mode = clock.Frozen
+	}
+	w.Clock.Restore(doc.Clock.Now, doc.Clock.Mode)
+	if err := a.importEngine(w, doc.Engine); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	for _, name := range w.Names() {
+		raw, ok := doc.Providers[name]
+		if !ok {
+			continue
+		}
+		if err := w.State(name).Import(raw); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	for name := range doc.Providers {
+		if w.State(name) == nil {
+			w.Close()
+			return nil, fmt.Errorf("unknown provider %q in state document", name)
+		}
+	}
+	a.tenants.Put(w)
+	return w, nil
+}

@@ -1,0 +1,16 @@
+package app
+
+import (
+	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/sim/flowroute"
+	"github.com/telecomsim/simulator/sim/tnregistry"
+)
+
+// Providers returns every emulated provider, in the order their states are
+// built (a provider may read the state of one listed before it).
+func Providers() []provider.Provider {
+	return []provider.Provider{
+		flowroute.New(nil),
+		tnregistry.New(),
+	}
+}

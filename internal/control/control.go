@@ -1,0 +1,325 @@
+// Package control is the simulator's /__sim control API: health, reset,
+// clock, journal, tenants, state export/import, providers and their specs,
+// scenarios, plus every provider's own levers. It is tenant-scoped exactly
+// like provider routes (/t/{tenant}/__sim/... or X-Sim-Tenant).
+package control
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/journal"
+	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/tenant"
+)
+
+// Engine is what the control API drives; internal/app implements it.
+type Engine interface {
+	World(id string) (*tenant.World, error)
+	Tenants() *tenant.Registry
+	Infos() []provider.Info
+	Routes(name string) []provider.Route
+	SpecRaw(name string) ([]byte, bool)
+	Export(w *tenant.World) ([]byte, error)
+	Import(id string, data []byte) (*tenant.World, error)
+	Scenario(id string) *scenario.Scenario
+	// LoadTenantScenario parses a scenario and makes it one tenant's world.
+	LoadTenantScenario(id string, file string, data []byte) (*scenario.Scenario, error)
+}
+
+type idKey struct{}
+
+// WithTenant returns ctx naming the tenant a control request is for.
+func WithTenant(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, idKey{}, id)
+}
+
+func tenantID(r *http.Request) string {
+	if id, ok := r.Context().Value(idKey{}).(string); ok {
+		return id
+	}
+	return tenant.Default
+}
+
+// Handler is the control API router. Paths are below /__sim.
+type Handler struct {
+	e      Engine
+	router *mux.Router
+}
+
+// New builds the control API. extra are the providers' control routes
+// (paths relative to /__sim) and any engine routes added by the app.
+func New(e Engine, extra []provider.Route) *Handler {
+	h := &Handler{e: e, router: mux.NewRouter()}
+	r := h.router.PathPrefix("/__sim").Subrouter()
+	r.HandleFunc("", h.index).Methods(http.MethodGet)
+	r.HandleFunc("/", h.index).Methods(http.MethodGet)
+	r.HandleFunc("/health", h.health).Methods(http.MethodGet)
+	r.HandleFunc("/reset", h.reset).Methods(http.MethodPost)
+	r.HandleFunc("/clock", h.world(h.getClock)).Methods(http.MethodGet)
+	r.HandleFunc("/clock/advance", h.world(h.advance)).Methods(http.MethodPost)
+	r.HandleFunc("/clock/set", h.world(h.setClock)).Methods(http.MethodPost)
+	r.HandleFunc("/clock/mode", h.world(h.setMode)).Methods(http.MethodPost)
+	r.HandleFunc("/journal", h.world(h.journal)).Methods(http.MethodGet)
+	r.HandleFunc("/journal", h.world(h.clearJournal)).Methods(http.MethodDelete)
+	r.HandleFunc("/tenants", h.tenants).Methods(http.MethodGet)
+	r.HandleFunc("/tenants/{id}", h.deleteTenant).Methods(http.MethodDelete)
+	r.HandleFunc("/state", h.world(h.export)).Methods(http.MethodGet)
+	r.HandleFunc("/state", h.importState).Methods(http.MethodPut)
+	r.HandleFunc("/providers", h.providers).Methods(http.MethodGet)
+	r.HandleFunc("/openapi/{provider}", h.openapi).Methods(http.MethodGet)
+	r.HandleFunc("/scenario", h.getScenario).Methods(http.MethodGet)
+	r.HandleFunc("/scenario", h.putScenario).Methods(http.MethodPut)
+	for _, rt := range extra {
+		hf := rt.Handler
+		r.HandleFunc(rt.Path, h.world(func(w http.ResponseWriter, r *http.Request, _ *tenant.World) { hf(w, r) })).Methods(rt.Method)
+	}
+	h.router.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		provider.WriteControlError(w, http.StatusNotFound, "unknown control path "+r.URL.Path+"; see GET /__sim")
+	})
+	h.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		provider.WriteControlError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
+	})
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.ServeHTTP(w, r) }
+
+// world resolves (creating if needed) the request's tenant world.
+func (h *Handler) world(f func(http.ResponseWriter, *http.Request, *tenant.World)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		wd, err := h.e.World(tenantID(r))
+		if err != nil {
+			provider.WriteControlError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		wd.Clock.Fire()
+		f(w, r.WithContext(tenant.With(r.Context(), wd)), wd)
+	}
+}
+
+func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
+	var paths []string
+	_ = h.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		tpl, err := route.GetPathTemplate()
+		if err != nil {
+			return nil
+		}
+		methods, _ := route.GetMethods()
+		for _, m := range methods {
+			paths = append(paths, m+" "+tpl)
+		}
+		return nil
+	})
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": tenantID(r), "endpoints": paths})
+}
+
+func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
+	provider.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
+	id := tenantID(r)
+	wd, err := h.e.Tenants().Reset(id)
+	if err != nil {
+		provider.WriteControlError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": id, "scenario": wd.Scenario.Name, "now": wd.Clock.Now()})
+}
+
+type clockView struct {
+	Now     time.Time  `json:"now"`
+	Mode    clock.Mode `json:"mode"`
+	Pending int        `json:"pendingTimers"`
+}
+
+func viewClock(wd *tenant.World) clockView {
+	return clockView{Now: wd.Clock.Now(), Mode: wd.Clock.Mode(), Pending: wd.Clock.Pending()}
+}
+
+func (h *Handler) getClock(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
+	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
+}
+
+func (h *Handler) advance(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
+	var req struct {
+		By string `json:"by"`
+	}
+	if !provider.DecodeControl(w, r, &req) {
+		return
+	}
+	d, err := scenario.ParseDuration(req.By)
+	if err != nil {
+		provider.WriteControlError(w, http.StatusBadRequest, "by: "+err.Error())
+		return
+	}
+	if _, err := wd.Clock.Advance(d); err != nil {
+		provider.WriteControlError(w, http.StatusBadRequest, "by: "+err.Error())
+		return
+	}
+	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
+}
+
+func (h *Handler) setClock(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
+	var req struct {
+		Now time.Time `json:"now"`
+	}
+	if !provider.DecodeControl(w, r, &req) {
+		return
+	}
+	if _, err := wd.Clock.Set(req.Now); err != nil {
+		provider.WriteControlError(w, http.StatusConflict, err.Error())
+		return
+	}
+	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
+}
+
+func (h *Handler) setMode(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
+	var req struct {
+		Mode string `json:"mode"`
+	}
+	if !provider.DecodeControl(w, r, &req) {
+		return
+	}
+	m, err := clock.ParseMode(req.Mode)
+	if err != nil || req.Mode == "" {
+		provider.WriteControlError(w, http.StatusBadRequest, "mode: want real or frozen")
+		return
+	}
+	wd.Clock.SetMode(m)
+	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
+}
+
+func (h *Handler) journal(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
+	q := r.URL.Query()
+	f := journal.Filter{Provider: q.Get("provider"), Method: q.Get("method"), Path: q.Get("path")}
+	for name, dst := range map[string]*int{"status": &f.Status, "limit": &f.Limit} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				provider.WriteControlError(w, http.StatusBadRequest, name+": want a non-negative integer")
+				return
+			}
+			*dst = n
+		}
+	}
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"entries": wd.Journal.List(f)})
+}
+
+func (h *Handler) clearJournal(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
+	wd.Journal.Clear()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type tenantView struct {
+	ID       string    `json:"id"`
+	Scenario string    `json:"scenario"`
+	Now      time.Time `json:"now"`
+	Mode     string    `json:"mode"`
+	Journal  int       `json:"journalEntries"`
+	LastUsed time.Time `json:"lastUsed"`
+}
+
+func (h *Handler) tenants(w http.ResponseWriter, r *http.Request) {
+	out := []tenantView{}
+	for _, wd := range h.e.Tenants().All() {
+		out = append(out, tenantView{ID: wd.ID, Scenario: wd.Scenario.Name, Now: wd.Clock.Now(), Mode: string(wd.Clock.Mode()), Journal: wd.Journal.Len(), LastUsed: wd.LastUsed()})
+	}
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenants": out})
+}
+
+func (h *Handler) deleteTenant(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if !h.e.Tenants().Delete(id) {
+		provider.WriteControlError(w, http.StatusNotFound, "no tenant "+id)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) export(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
+	b, err := h.e.Export(wd)
+	if err != nil {
+		provider.WriteControlError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}
+
+func (h *Handler) importState(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(io.LimitReader(r.Body, 256<<20))
+	if err != nil {
+		provider.WriteControlError(w, http.StatusBadRequest, "could not read body")
+		return
+	}
+	wd, err := h.e.Import(tenantID(r), data)
+	if err != nil {
+		provider.WriteControlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": wd.ID, "now": wd.Clock.Now()})
+}
+
+type providerView struct {
+	provider.Info
+	URL     string `json:"url"`
+	Routes  int    `json:"routes"`
+	SpecURL string `json:"specUrl"`
+	Docs    string `json:"docs"`
+}
+
+func (h *Handler) providers(w http.ResponseWriter, r *http.Request) {
+	out := []providerView{}
+	for _, info := range h.e.Infos() {
+		out = append(out, providerView{
+			Info:    info,
+			URL:     info.Mount + info.BasePath,
+			Routes:  len(h.e.Routes(info.Name)),
+			SpecURL: "/__sim/openapi/" + info.Name,
+			Docs:    "docs/" + info.Name + ".md",
+		})
+	}
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"providers": out})
+}
+
+func (h *Handler) openapi(w http.ResponseWriter, r *http.Request) {
+	raw, ok := h.e.SpecRaw(mux.Vars(r)["provider"])
+	if !ok {
+		provider.WriteControlError(w, http.StatusNotFound, "no provider "+mux.Vars(r)["provider"])
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml")
+	_, _ = w.Write(raw)
+}
+
+func (h *Handler) getScenario(w http.ResponseWriter, r *http.Request) {
+	sc := h.e.Scenario(tenantID(r))
+	provider.WriteJSON(w, http.StatusOK, map[string]any{
+		"name": sc.Name, "description": sc.Description, "file": sc.File, "version": sc.Version,
+		"seed": sc.Seed, "clock": sc.Clock, "source": sc.Source,
+	})
+}
+
+// putScenario loads a YAML scenario into this tenant only.
+func (h *Handler) putScenario(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
+	if err != nil {
+		provider.WriteControlError(w, http.StatusBadRequest, "could not read body")
+		return
+	}
+	id := tenantID(r)
+	sc, err := h.e.LoadTenantScenario(id, "request", data)
+	if err != nil {
+		provider.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "invalid scenario", "problems": scenario.AsProblems(err)})
+		return
+	}
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": id, "scenario": sc.Name})
+}

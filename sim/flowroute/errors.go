@@ -1,0 +1,123 @@
+package flowroute
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/telecomsim/simulator/internal/oas"
+	"github.com/telecomsim/simulator/internal/provider"
+)
+
+// apiError is a Flowroute error. Detail is a string, or an object keyed by
+// parameter for invalid query parameters (as the real API answers).
+type apiError struct {
+	Status int
+	Title  string
+	Detail any
+}
+
+func (e *apiError) Error() string {
+	if s, ok := e.Detail.(string); ok {
+		return s
+	}
+	return e.Title
+}
+
+var titles = map[int]string{
+	http.StatusBadRequest:            "Bad Request",
+	http.StatusUnauthorized:          "Unauthorized",
+	http.StatusForbidden:             "Forbidden",
+	http.StatusNotFound:              "Resource not found",
+	http.StatusMethodNotAllowed:      "Method Not Allowed",
+	http.StatusRequestEntityTooLarge: "Request Entity Too Large",
+	http.StatusUnsupportedMediaType:  "Unsupported Media Type",
+	http.StatusUnprocessableEntity:   "Unprocessable Entity",
+	http.StatusTooManyRequests:       "Too Many Requests",
+	http.StatusInternalServerError:   "Internal Server Error",
+	http.StatusServiceUnavailable:    "Service Unavailable",
+}
+
+func errorf(status int, detail string) *apiError {
+	return &apiError{Status: status, Title: titles[status], Detail: detail}
+}
+
+var (
+	errAuth          = errorf(http.StatusUnauthorized, "Authentication failed.")
+	errCNAMNotFound  = errorf(http.StatusNotFound, "CNAM record not found.")
+	errNumberMissing = errorf(http.StatusNotFound, "Phone number not found on your account.")
+	errDuplicate     = errorf(http.StatusUnprocessableEntity, "Duplicate CNAM entry found on your account")
+)
+
+// paramError is the 422 the real API gives for an invalid query parameter:
+// detail keyed by parameter, no title.
+func paramError(name string) *apiError {
+	return &apiError{Status: http.StatusUnprocessableEntity, Detail: map[string][]string{name: {"Invalid value."}}}
+}
+
+type wireError struct {
+	Detail any    `json:"detail"`
+	ID     string `json:"id"`
+	Status int    `json:"status"`
+	Title  string `json:"title,omitempty"`
+}
+
+// WriteError is Flowroute's one error writer.
+func (p *Provider) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		ae *apiError
+		he *provider.HTTPError
+		ve *oas.ValidationError
+	)
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &he):
+		if he.Body != nil {
+			w.Header().Set("Content-Type", mediaType)
+			w.WriteHeader(he.Status)
+			_, _ = w.Write(he.Body)
+			return
+		}
+		ae = errorf(he.Status, he.Message)
+		if he.Status == http.StatusNotFound {
+			ae.Detail = "The requested URL was not found on the server."
+		}
+		if ae.Title == "" {
+			ae.Title = http.StatusText(he.Status)
+		}
+	case errors.As(err, &ve):
+		switch {
+		case ve.Status == http.StatusUnsupportedMediaType:
+			ae = errorf(http.StatusUnsupportedMediaType, "Unsupported Content-Type; send application/vnd.api+json, application/json or a form.")
+		case ve.In == "query":
+			ae = paramError(ve.Field)
+		case ve.In == "body" && ve.Field != "":
+			ae = &apiError{Status: http.StatusUnprocessableEntity, Title: titles[422], Detail: map[string][]string{lastField(ve.Field): {ve.Reason}}}
+		default:
+			ae = errorf(http.StatusUnprocessableEntity, "Invalid request body: "+ve.Reason)
+		}
+	default:
+		p.log.Error("unexpected error", "err", err)
+		ae = errorf(http.StatusInternalServerError, "Internal server error.")
+	}
+	if ae.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="Flowroute API"`)
+	}
+	id := ""
+	if st := provider.StateOf[*State](r, Name); st != nil {
+		id = st.newUUID()
+	}
+	body, _ := json.Marshal(map[string][]wireError{"errors": {{Detail: ae.Detail, ID: id, Status: ae.Status, Title: ae.Title}}})
+	w.Header().Set("Content-Type", mediaType)
+	w.WriteHeader(ae.Status)
+	_, _ = w.Write(body)
+}
+
+func lastField(ptr string) string {
+	for i := len(ptr) - 1; i >= 0; i-- {
+		if ptr[i] == '.' {
+			return ptr[i+1:]
+		}
+	}
+	return ptr
+}
