@@ -459,11 +459,11 @@ func (l *Latency) UnmarshalYAML(n *yaml.Node) error {
 			}
 			out.Lognormal = ln
 		default:
-			return fmt.Errorf("latency: unknown field %q (want uniform or lognormal, or a plain duration)", k.Value)
+			return fmt.Errorf("unknown field %q (want uniform or lognormal, or a plain duration such as 400ms)", k.Value)
 		}
 	}
 	if out.kinds() == 0 {
-		return errors.New("latency: give a duration, uniform or lognormal")
+		return errors.New("give a duration such as 400ms, uniform or lognormal")
 	}
 	*l = out
 	return nil
