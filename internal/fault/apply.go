@@ -167,7 +167,9 @@ func writeMalformed(w http.ResponseWriter, r *http.Request, rule Rule, req Reque
 	}
 	out := Garble(body)
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
+	}
 	h.Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
 	_, _ = w.Write(out)
