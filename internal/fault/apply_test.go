@@ -135,6 +135,7 @@ func TestApplyEndToEnd(t *testing.T) {
 			assert.Equal(t, 200, res.resp.StatusCode)
 			assert.False(t, json.Valid(res.body), "body %q must not parse", res.body)
 			assert.True(t, strings.HasPrefix(realResponse, string(res.body)), "a cut-short real response, got %q", res.body)
+			assert.Equal(t, "application/vnd.api+json", res.resp.Header.Get("Content-Type"), "the real content type is kept")
 			var v any
 			assert.Error(t, json.Unmarshal(res.body, &v))
 		}},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -280,4 +281,33 @@ func TestSetCRUD(t *testing.T) {
 
 	s.Clear()
 	assert.Empty(t, s.List())
+}
+
+func TestSetConcurrentUse(t *testing.T) {
+	s := NewSet(3)
+	_, err := s.Add(Rule{Provider: "flowroute", Route: "GET /cnams", Status: 500, Probability: ptr(0.5)}, t0)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 200 {
+				s.Decide(cnamsReq(), t0)
+				if j%50 == 0 {
+					r, err := s.Add(Rule{Provider: "flowroute", Route: "POST /cnams", Reset: true}, t0)
+					if assert.NoError(t, err) {
+						s.Remove(r.ID)
+					}
+					_ = s.List()
+					_ = s.Export()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	got, ok := s.Get("fault-1")
+	require.True(t, ok)
+	assert.Equal(t, uint64(1600), got.Stats.Matches)
+	assert.Equal(t, got.Stats.Draws, got.Stats.Matches, "one draw per match for a bare probability")
 }
