@@ -114,16 +114,29 @@ func New(cfg Config) (*App, error) {
 	return a, nil
 }
 
-// ProviderNames lists the section names a scenario may use.
+// knownSections are the providers this project emulates. A scenario may hold
+// their sections even when a build serves fewer providers (a section for a
+// provider that is not served is ignored).
+var knownSections = []string{"flowroute", "tnregistry", "somos", "call48", "tmobile"}
+
+// ProviderNames lists the section names a scenario may use: the given
+// providers' names plus the known sections.
 func ProviderNames(ps []provider.Provider) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.Info().Name
+	out := make([]string, 0, len(ps)+len(knownSections))
+	seen := map[string]bool{}
+	for _, p := range ps {
+		out = append(out, p.Info().Name)
+		seen[p.Info().Name] = true
+	}
+	for _, n := range knownSections {
+		if !seen[n] {
+			out = append(out, n)
+		}
 	}
 	return out
 }
 
-// Names lists the served providers' names in registration order.
+// Names lists the section names this app's scenarios may use.
 func (a *App) Names() []string { return ProviderNames(a.cfg.Providers) }
 
 // ParseScenario parses a scenario for this app's providers and configures
@@ -484,3 +497,35 @@ func (a *App) Import(id string, data []byte) (*tenant.World, error) {
 	a.tenants.Put(w)
 	return w, nil
 }
+
+// Credentials lists a provider's demo credentials from a tenant's scenario.
+func (a *App) Credentials(id, name string) []provider.Credential {
+	m, ok := a.byName[name]
+	if !ok {
+		return nil
+	}
+	c, ok := m.p.(provider.Credentialed)
+	if !ok {
+		return nil
+	}
+	return c.Credentials(a.loadedFor(id).cfgs[name])
+}
+
+// ControlRoutes lists every provider's control levers (paths below /__sim).
+func (a *App) ControlRoutes() []provider.Route {
+	var out []provider.Route
+	for _, p := range a.cfg.Providers {
+		out = append(out, p.ControlRoutes()...)
+	}
+	return out
+}
+
+// Check builds the default tenant once, so a scenario that cannot produce a
+// world fails at startup rather than on the first request.
+func (a *App) Check() error {
+	_, err := a.tenants.Get(tenant.Default)
+	return err
+}
+
+// Close stops every tenant's clock.
+func (a *App) Close() { a.tenants.DeleteAll() }

@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 var registerOnce sync.Once
@@ -157,6 +158,39 @@ func (s *Spec) ValidateResponse(req *http.Request, path string, vars map[string]
 	route, ok := s.Operation(path, req.Method)
 	if !ok {
 		return fmt.Errorf("openapi: no operation %s %s", req.Method, path)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: vars, Route: route, Options: opts},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	return openapi3filter.ValidateResponse(req.Context(), in)
+}
+
+// Exchange validates requests and responses sent to a provider served at
+// base (the URL its spec paths hang from, e.g. http://127.0.0.1:1234/flowroute).
+type Exchange struct {
+	router routers.Router
+}
+
+// ForBase returns an Exchange validator for the provider served at base.
+func (s *Spec) ForBase(base string) (*Exchange, error) {
+	doc := *s.Doc
+	doc.Servers = openapi3.Servers{{URL: base}}
+	r, err := gorillamux.NewRouter(&doc)
+	if err != nil {
+		return nil, err
+	}
+	return &Exchange{router: r}, nil
+}
+
+// Check validates a response to req against the operation req matches.
+func (x *Exchange) Check(req *http.Request, status int, header http.Header, body []byte) error {
+	route, vars, err := x.router.FindRoute(req)
+	if err != nil {
+		return fmt.Errorf("openapi: %s %s: %w", req.Method, req.URL.Path, err)
 	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: vars, Route: route, Options: opts},

@@ -112,3 +112,16 @@ func StateOf[T tenant.State](r *http.Request, name string) T {
 	s, _ := w.State(name).(T)
 	return s
 }
+
+// Credential is one set of demo credentials from a scenario, for the
+// startup banner, simtest and docs.
+type Credential struct {
+	Label  string            `json:"label"`  // "account demo", "user admin@somos.example"
+	Values map[string]string `json:"values"` // "accessKey": "...", "secretKey": "..."
+}
+
+// Credentialed is implemented by providers that can list the credentials a
+// configured scenario section defines.
+type Credentialed interface {
+	Credentials(cfg any) []Credential
+}

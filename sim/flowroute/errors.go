@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/telecomsim/simulator/internal/oas"
 	"github.com/telecomsim/simulator/internal/provider"
@@ -89,6 +90,8 @@ func (p *Provider) WriteError(w http.ResponseWriter, r *http.Request, err error)
 		switch {
 		case ve.Status == http.StatusUnsupportedMediaType:
 			ae = errorf(http.StatusUnsupportedMediaType, "Unsupported Content-Type; send application/vnd.api+json, application/json or a form.")
+		case ve.In == "body" && strings.Contains(ve.Reason, "decode"):
+			ae = errorf(http.StatusBadRequest, "The request body is not valid JSON.")
 		case ve.In == "query":
 			ae = paramError(ve.Field)
 		case ve.In == "body" && ve.Field != "":

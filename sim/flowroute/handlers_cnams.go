@@ -16,7 +16,9 @@ import (
 func writeDoc(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", mediaType)
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
 }
 
 // pageQuery reads limit and offset (already type-checked against the spec).

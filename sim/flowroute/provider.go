@@ -85,3 +85,16 @@ func (p *Provider) Authenticate(r *http.Request, _ string) (*http.Request, error
 func stateAndAccount(r *http.Request) (*State, string) {
 	return provider.StateOf[*State](r, Name), accountFrom(r.Context())
 }
+
+// Credentials implements provider.Credentialed.
+func (p *Provider) Credentials(cfg any) []provider.Credential {
+	c, _ := cfg.(*Config)
+	if c == nil {
+		return nil
+	}
+	var out []provider.Credential
+	for _, a := range c.Accounts {
+		out = append(out, provider.Credential{Label: "account " + a.Name, Values: map[string]string{"accessKey": a.AccessKey, "secretKey": a.SecretKey}})
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+// Command simulator runs the telecom provider simulator: Somos TFN Identity,
+// Somos TFNRegistry (with UNS callbacks), Call48 API v4, Flowroute API v2 and
+// T-Mobile Your Number Anywhere, emulated with real state on a virtual clock.
+//
+//	simulator [serve] [--addr :8080] [--scenario FILE] [--listen NAME=ADDR]... [--log-level info]
+//	simulator validate FILE...
+//	simulator routes
+//	simulator version
+//	simulator healthcheck [--url http://127.0.0.1:8080/__sim/health]
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if err != errSilent {
+			fmt.Fprintln(os.Stderr, "simulator:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// errSilent is returned when the problem was already printed.
+var errSilent = fmt.Errorf("failed")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "validate":
+		return validate(args, stdout, stderr)
+	case "routes":
+		return routes(stdout)
+	case "version":
+		fmt.Fprintln(stdout, "simulator", version)
+		return nil
+	case "healthcheck":
+		return healthcheck(ctx, args, getenv, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+const usage = `usage:
+  simulator [serve] [flags]      run the simulator (default command)
+  simulator validate FILE...     check scenario files; prints file:line:col: field: problem
+  simulator routes               list every route of every provider
+  simulator version              print the version
+  simulator healthcheck          exit 0 when a running simulator answers /__sim/health
+
+serve flags (each also read from the environment variable in brackets):
+  --addr ADDR          main listen address [SIM_ADDR] (default :8080)
+  --scenario FILE      scenario file [SIM_SCENARIO] (default: the embedded default scenario)
+  --listen NAME=ADDR   serve one provider alone at its real root paths; repeatable
+                       [SIM_LISTEN, comma-separated], e.g. flowroute=127.0.0.1:9002
+  --log-level LEVEL    debug, info, warn or error [SIM_LOG_LEVEL] (default info)
+  --admin-token TOKEN  require "Authorization: Bearer TOKEN" on /__sim [SIM_ADMIN_TOKEN]
+  --max-tenants N      cap on live tenants, least recently used evicted [SIM_MAX_TENANTS] (default 10000)
+`

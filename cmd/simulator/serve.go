@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/telecomsim/simulator/internal/app"
+	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/scenarios"
+)
+
+type listenFlag []string
+
+func (l *listenFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listenFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+type server struct {
+	name string
+	srv  *http.Server
+	ln   net.Listener
+}
+
+type serveOptions struct {
+	addr       string
+	scenario   string
+	listen     listenFlag
+	logLevel   string
+	adminToken string
+	maxTenants int
+}
+
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveOptions, error) {
+	o := &serveOptions{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&o.addr, "addr", env("SIM_ADDR", ":8080"), "main listen address")
+	fs.StringVar(&o.scenario, "scenario", env("SIM_SCENARIO", ""), "scenario file")
+	fs.Var(&o.listen, "listen", "NAME=ADDR: serve one provider alone")
+	fs.StringVar(&o.logLevel, "log-level", env("SIM_LOG_LEVEL", "info"), "log level")
+	fs.StringVar(&o.adminToken, "admin-token", env("SIM_ADMIN_TOKEN", ""), "admin token for /__sim")
+	maxT, err := strconv.Atoi(env("SIM_MAX_TENANTS", "10000"))
+	if err != nil {
+		return nil, fmt.Errorf("SIM_MAX_TENANTS: %w", err)
+	}
+	fs.IntVar(&o.maxTenants, "max-tenants", maxT, "cap on live tenants")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if len(o.listen) == 0 {
+		for _, l := range strings.Split(getenv("SIM_LISTEN"), ",") {
+			if l = strings.TrimSpace(l); l != "" {
+				o.listen = append(o.listen, l)
+			}
+		}
+	}
+	return o, nil
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// loadScenario reads the scenario file, or the embedded default.
+func loadScenario(path string) (*scenario.Scenario, error) {
+	names := app.ProviderNames(app.Providers())
+	if path == "" {
+		data, err := scenarios.Files.ReadFile(scenarios.DefaultName)
+		if err != nil {
+			return nil, err
+		}
+		return scenario.Parse("scenarios/"+scenarios.DefaultName, data, names, func(name string) ([]byte, error) {
+			return scenarios.Files.ReadFile(strings.TrimPrefix(name, "scenarios/"))
+		})
+	}
+	return scenario.LoadFile(path, names)
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	o, err := parseServe(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(o.logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	sc, err := loadScenario(o.scenario)
+	if err != nil {
+		return err
+	}
+	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: version, AdminToken: o.adminToken, MaxTenants: o.maxTenants})
+	if err != nil {
+		return err
+	}
+	if err := a.Check(); err != nil {
+		return err
+	}
+
+	newServer := func(name, addr string, h http.Handler) (*server, error) {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("listen %s: %w", addr, err)
+		}
+		return &server{name: name, ln: ln, srv: &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       60 * time.Second,
+			WriteTimeout:      120 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			MaxHeaderBytes:    1 << 20,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		}}, nil
+	}
+	var servers []*server
+	closeAll := func() {
+		for _, s := range servers {
+			_ = s.ln.Close()
+		}
+	}
+	main, err := newServer("main", o.addr, a.Handler())
+	if err != nil {
+		return err
+	}
+	servers = append(servers, main)
+	for _, l := range o.listen {
+		name, addr, ok := strings.Cut(l, "=")
+		if !ok {
+			closeAll()
+			return fmt.Errorf("--listen %q: want NAME=ADDR, e.g. flowroute=127.0.0.1:9002", l)
+		}
+		h, err := a.ProviderHandler(name)
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("--listen %q: %w", l, err)
+		}
+		s, err := newServer(name, addr, h)
+		if err != nil {
+			closeAll()
+			return err
+		}
+		servers = append(servers, s)
+	}
+	banner(stdout, a, sc, main.ln.Addr(), servers[1:])
+
+	errc := make(chan error, len(servers))
+	for _, s := range servers {
+		go func() {
+			if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("%s listener: %w", s.name, err)
+			}
+		}()
+	}
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: waiting for in-flight requests")
+	case err := <-errc:
+		return err
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, s := range servers {
+		if err := s.srv.Shutdown(sctx); err != nil {
+			log.Warn("shutdown", "listener", s.name, "err", err)
+		}
+	}
+	a.Close()
+	log.Info("stopped")
+	return nil
+}
+
+func hostURL(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// banner tells, in a few lines, where everything is.
+func banner(w io.Writer, a *app.App, sc *scenario.Scenario, addr net.Addr, own []*server) {
+	base := hostURL(addr)
+	fmt.Fprintf(w, "telecom provider simulator %s on %s (scenario %q, clock %s from %s)\n",
+		version, base, sc.Name, sc.Clock.Mode, sc.Clock.Start.Format(time.RFC3339))
+	ownAddr := map[string]string{}
+	for _, s := range own {
+		ownAddr[s.name] = hostURL(s.ln.Addr())
+	}
+	for _, info := range a.Infos() {
+		line := fmt.Sprintf("  %-11s %s%s%s", info.Name, base, info.Mount, info.BasePath)
+		if u, ok := ownAddr[info.Name]; ok {
+			line += fmt.Sprintf("  and %s%s", u, info.BasePath)
+		}
+		fmt.Fprintln(w, line)
+		for _, c := range a.Credentials("default", info.Name) {
+			keys := make([]string, 0, len(c.Values))
+			for k := range c.Values {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				parts[i] = k + "=" + c.Values[k]
+			}
+			fmt.Fprintf(w, "      %s: %s\n", c.Label, strings.Join(parts, " "))
+		}
+	}
+	fmt.Fprintf(w, "  control     %s/__sim (dashboard %s/__sim/ui); tenants: prefix paths with /t/{tenant} or send X-Sim-Tenant\n", base, base)
+}
