@@ -198,6 +198,11 @@ func (c *Virtual) armLocked() {
 func (c *Virtual) runDue(target time.Time) {
 	c.fire.Lock()
 	defer c.fire.Unlock()
+	c.runDueLocked(target)
+}
+
+// runDueLocked is runDue with c.fire held.
+func (c *Virtual) runDueLocked(target time.Time) {
 	for {
 		c.mu.Lock()
 		limit := target
@@ -229,8 +234,30 @@ func (c *Virtual) Advance(d time.Duration) (time.Time, error) {
 	if d < 0 {
 		return time.Time{}, fmt.Errorf("cannot advance by a negative duration %s", d)
 	}
-	target := c.Now().Add(d)
-	c.runDue(target)
+	return c.advanceTo(func(now time.Time) (time.Time, error) { return now.Add(d), nil })
+}
+
+// Set moves the clock forward to t; moving it back is an error.
+func (c *Virtual) Set(t time.Time) (time.Time, error) {
+	return c.advanceTo(func(now time.Time) (time.Time, error) {
+		if t.Before(now) {
+			return time.Time{}, fmt.Errorf("clock can only move forward: %s is before %s", t.UTC().Format(time.RFC3339), now.Format(time.RFC3339))
+		}
+		return t.UTC(), nil
+	})
+}
+
+// advanceTo computes the target from the current time and moves the clock
+// there. Both happen under c.fire, so concurrent advances add up instead of
+// racing to the same target.
+func (c *Virtual) advanceTo(targetOf func(now time.Time) (time.Time, error)) (time.Time, error) {
+	c.fire.Lock()
+	defer c.fire.Unlock()
+	target, err := targetOf(c.Now())
+	if err != nil {
+		return time.Time{}, err
+	}
+	c.runDueLocked(target)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if target.After(c.nowLocked()) {
@@ -238,15 +265,6 @@ func (c *Virtual) Advance(d time.Duration) (time.Time, error) {
 	}
 	c.armLocked()
 	return c.nowLocked(), nil
-}
-
-// Set moves the clock forward to t; moving it back is an error.
-func (c *Virtual) Set(t time.Time) (time.Time, error) {
-	now := c.Now()
-	if t.Before(now) {
-		return time.Time{}, fmt.Errorf("clock can only move forward: %s is before %s", t.UTC().Format(time.RFC3339), now.Format(time.RFC3339))
-	}
-	return c.Advance(t.Sub(now))
 }
 
 // SetMode freezes or unfreezes the clock at its current time.
@@ -290,6 +308,9 @@ func (c *Virtual) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
+	for _, t := range c.timers {
+		t.index = -1
+	}
 	c.timers = nil
 	if c.armed != nil {
 		c.armed.Stop()
