@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/telecomsim/simulator/internal/app"
+	"github.com/telecomsim/simulator/internal/clock"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/scenarios"
 )
@@ -120,6 +121,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
+	// Requests' contexts end when shutdown starts, so handlers that wait on
+	// them (a hang fault, a long poll) let shutdown finish.
+	baseCtx, cancelBase := context.WithCancel(context.Background())
+	defer cancelBase()
 	newServer := func(name, addr string, h http.Handler) (*server, error) {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -132,6 +137,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			WriteTimeout:      120 * time.Second,
 			IdleTimeout:       120 * time.Second,
 			MaxHeaderBytes:    1 << 20,
+			BaseContext:       func(net.Listener) context.Context { return baseCtx },
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 		}}, nil
 	}
@@ -182,6 +188,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	go func() {
+		// Give ordinary in-flight requests a moment, then release waiters.
+		_ = clock.Sleep(sctx, 2*time.Second)
+		cancelBase()
+	}()
 	for _, s := range servers {
 		if err := s.srv.Shutdown(sctx); err != nil {
 			log.Warn("shutdown", "listener", s.name, "err", err)
@@ -191,6 +202,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("stopped")
 	return nil
 }
+
 
 func hostURL(addr net.Addr) string {
 	host, port, _ := net.SplitHostPort(addr.String())

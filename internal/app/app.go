@@ -18,6 +18,7 @@ import (
 
 	"github.com/telecomsim/simulator/internal/clock"
 	"github.com/telecomsim/simulator/internal/fake"
+	"github.com/telecomsim/simulator/internal/fault"
 	"github.com/telecomsim/simulator/internal/oas"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
@@ -54,8 +55,9 @@ type mount struct {
 
 // loaded is a scenario together with each provider's decoded section.
 type loaded struct {
-	sc   *scenario.Scenario
-	cfgs map[string]any
+	sc     *scenario.Scenario
+	cfgs   map[string]any
+	faults []fault.Rule
 }
 
 // App is the simulator.
@@ -136,6 +138,15 @@ func ProviderNames(ps []provider.Provider) []string {
 	return out
 }
 
+// served lists the names of the providers this app serves.
+func (a *App) served() []string {
+	out := make([]string, len(a.cfg.Providers))
+	for i, p := range a.cfg.Providers {
+		out[i] = p.Info().Name
+	}
+	return out
+}
+
 // Names lists the section names this app's scenarios may use.
 func (a *App) Names() []string { return ProviderNames(a.cfg.Providers) }
 
@@ -164,7 +175,9 @@ func (a *App) configure(sc *scenario.Scenario) (*loaded, error) {
 		}
 		l.cfgs[name] = cfg
 	}
-	ps = append(ps, a.configureEngine(sc)...)
+	rules, fps := a.configureFaults(sc)
+	l.faults = rules
+	ps = append(ps, fps...)
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
@@ -241,7 +254,7 @@ func (a *App) Handler() http.Handler { return http.HandlerFunc(a.serve) }
 func (a *App) ProviderHandler(name string) (http.Handler, error) {
 	m, ok := a.byName[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown provider %q (known: %s)", name, strings.Join(a.Names(), ", "))
+		return nil, fmt.Errorf("unknown provider %q (known: %s)", name, strings.Join(a.served(), ", "))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer a.recoverTo(w, r, m)

@@ -1,12 +1,18 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
 	"net/http"
 	"strings"
 
 	"github.com/telecomsim/simulator/internal/control"
+	"github.com/telecomsim/simulator/internal/fault"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/tenant"
@@ -80,17 +86,65 @@ func (includeErr) Error() string {
 var errIncludeInRequest = includeErr{}
 
 // engineRoutes are control routes owned by the engine rather than a provider.
-func (a *App) engineRoutes() []provider.Route { return nil }
+func (a *App) engineRoutes() []provider.Route {
+	return []provider.Route{
+		{Method: http.MethodGet, Path: "/faults", Name: "list the tenant's fault rules", Handler: a.listFaults},
+		{Method: http.MethodPost, Path: "/faults", Name: "add a fault rule", Handler: a.addFault},
+		{Method: http.MethodDelete, Path: "/faults", Name: "remove every fault rule", Handler: a.clearFaults},
+		{Method: http.MethodDelete, Path: "/faults/{id}", Name: "remove one fault rule", Handler: a.removeFault},
+	}
+}
 
-// wrapRoute runs engine concerns around each provider route (faults).
+const faultsKey = "faults"
+
+func faultsOf(w *tenant.World) *fault.Set {
+	s, _ := w.Extra(faultsKey).(*fault.Set)
+	return s
+}
+
+// wrapRoute runs engine concerns around each provider route: fault rules.
 func (a *App) wrapRoute(p provider.Provider, rt *provider.Route, next http.Handler) http.Handler {
-	return next
+	info := p.Info()
+	render := func(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+		p.WriteError(w, r, &provider.HTTPError{Status: status, Message: http.StatusText(status), Body: body})
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		world := tenant.From(r.Context())
+		set := faultsOf(world)
+		if set == nil || set.Len() == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		var body []byte
+		if r.Body != nil {
+			body, _ = io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		req := fault.Request{
+			Tenant: world.ID, Provider: info.Name, Method: r.Method, Path: r.URL.Path,
+			RouteTemplate: rt.Path, BasePath: info.BasePath, Header: r.Header, Body: body, Next: next,
+		}
+		fired, handled := set.Apply(w, r, req, world.Clock.Now(), render)
+		if fired != nil {
+			markFault(r.Context(), fired.ID+" ("+fired.Action()+")")
+		}
+		if !handled {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			next.ServeHTTP(w, r)
+		}
+	})
 }
 
 type faultMarkKey struct{}
 
 func withFaultMark(ctx context.Context) context.Context {
 	return context.WithValue(ctx, faultMarkKey{}, new(string))
+}
+
+func markFault(ctx context.Context, s string) {
+	if p, ok := ctx.Value(faultMarkKey{}).(*string); ok {
+		*p = s
+	}
 }
 
 func faultMarkFrom(ctx context.Context) string {
@@ -100,14 +154,119 @@ func faultMarkFrom(ctx context.Context) string {
 	return ""
 }
 
-func (a *App) configureEngine(sc *scenario.Scenario) scenario.Problems { return nil }
+// checkFault reports a rule naming a provider or route that does not exist.
+func (a *App) checkFault(r fault.Rule) string {
+	if r.Provider == "*" {
+		return ""
+	}
+	m, ok := a.byName[r.Provider]
+	if !ok {
+		return fmt.Sprintf("unknown provider %q (known: %s)", r.Provider, strings.Join(a.served(), ", "))
+	}
+	pat, err := fault.ParsePattern(r.Route)
+	if err != nil {
+		return err.Error()
+	}
+	for _, rt := range m.routes {
+		if pat.MatchesRoute(rt.Method, rt.Path, m.info.BasePath) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("route %q matches none of %s's routes (see simulator routes)", r.Route, r.Provider)
+}
 
-func (a *App) attachEngine(w *tenant.World, l *loaded) {}
+// configureFaults parses and checks the scenario's fault rules.
+func (a *App) configureFaults(sc *scenario.Scenario) ([]fault.Rule, scenario.Problems) {
+	rules, err := fault.Parse(sc.Faults, sc.Clock.Start)
+	if err != nil {
+		return nil, scenario.AsProblems(err)
+	}
+	var ps scenario.Problems
+	for i, r := range rules {
+		if msg := a.checkFault(r); msg != "" {
+			ps = append(ps, sc.Faults.At(fmt.Sprintf("[%d].route", i), msg))
+		}
+	}
+	return rules, ps
+}
+
+func tenantSeed(seed int64, id string) int64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(id))
+	return seed ^ int64(h.Sum64()>>1)
+}
+
+// attachEngine gives a new world its engine-level parts.
+func (a *App) attachEngine(w *tenant.World, l *loaded) {
+	set := fault.NewSet(tenantSeed(l.sc.Seed, w.ID))
+	if err := set.Replace(l.faults, l.sc.Clock.Start); err != nil {
+		a.log.Error("fault rules", "tenant", w.ID, "err", err)
+	}
+	w.SetExtra(faultsKey, set)
+}
 
 func (a *App) scheduleEvents(w *tenant.World, l *loaded) {}
 
-type engineDoc struct{}
+type engineDoc struct {
+	Faults any `json:"faults"`
+}
 
-func (a *App) exportEngine(w *tenant.World) engineDoc { return engineDoc{} }
+func (a *App) exportEngine(w *tenant.World) engineDoc {
+	return engineDoc{Faults: faultsOf(w).Export()}
+}
 
-func (a *App) importEngine(w *tenant.World, raw []byte) error { return nil }
+func (a *App) importEngine(w *tenant.World, raw []byte) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	var doc struct {
+		Faults json.RawMessage `json:"faults"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return err
+	}
+	if len(doc.Faults) == 0 || string(doc.Faults) == "null" {
+		return nil
+	}
+	return faultsOf(w).Import(doc.Faults)
+}
+
+func (a *App) listFaults(w http.ResponseWriter, r *http.Request) {
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"faults": faultsOf(tenant.From(r.Context())).List()})
+}
+
+func (a *App) addFault(w http.ResponseWriter, r *http.Request) {
+	world := tenant.From(r.Context())
+	var rule fault.Rule
+	if !provider.DecodeControl(w, r, &rule) {
+		return
+	}
+	if err := rule.Validate(); err != nil {
+		provider.WriteControlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if msg := a.checkFault(rule); msg != "" {
+		provider.WriteControlError(w, http.StatusBadRequest, msg)
+		return
+	}
+	added, err := faultsOf(world).Add(rule, world.Clock.Now())
+	if err != nil {
+		provider.WriteControlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	provider.WriteJSON(w, http.StatusCreated, added)
+}
+
+func (a *App) clearFaults(w http.ResponseWriter, r *http.Request) {
+	faultsOf(tenant.From(r.Context())).Clear()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (a *App) removeFault(w http.ResponseWriter, r *http.Request) {
+	id := provider.Vars(r)["id"]
+	if !faultsOf(tenant.From(r.Context())).Remove(id) {
+		provider.WriteControlError(w, http.StatusNotFound, "no fault rule "+id)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

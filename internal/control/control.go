@@ -57,7 +57,9 @@ type Handler struct {
 // (paths relative to /__sim) and any engine routes added by the app.
 func New(e Engine, extra []provider.Route) *Handler {
 	h := &Handler{e: e, router: mux.NewRouter()}
-	r := h.router.PathPrefix("/__sim").Subrouter()
+	// Routes are registered on the root router with their full paths (a
+	// subrouter would answer 404 instead of 405 for a wrong method).
+	r := prefixed{h.router, "/__sim"}
 	r.HandleFunc("", h.index).Methods(http.MethodGet)
 	r.HandleFunc("/", h.index).Methods(http.MethodGet)
 	r.HandleFunc("/health", h.health).Methods(http.MethodGet)
@@ -87,6 +89,15 @@ func New(e Engine, extra []provider.Route) *Handler {
 		provider.WriteControlError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
 	})
 	return h
+}
+
+type prefixed struct {
+	r      *mux.Router
+	prefix string
+}
+
+func (p prefixed) HandleFunc(path string, f http.HandlerFunc) *mux.Route {
+	return p.r.HandleFunc(p.prefix+path, f)
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.ServeHTTP(w, r) }

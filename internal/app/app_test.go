@@ -1,0 +1,304 @@
+package app_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/telecomsim/simulator/sim/simtest"
+)
+
+func get(t *testing.T, srv *simtest.Server, url string, hdr map[string]string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	require.NoError(t, err)
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	req.SetBasicAuth("demo-access-key", "demo-secret-key")
+	resp, body := srv.Do(t, "", req)
+	return resp.StatusCode, body
+}
+
+func createCNAM(t *testing.T, srv *simtest.Server, value string) string {
+	t.Helper()
+	req, _ := http.NewRequest("POST", srv.URL("flowroute")+"/cnams", strings.NewReader(`{"value":"`+value+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.SetBasicAuth("demo-access-key", "demo-secret-key")
+	resp, body := srv.Do(t, "flowroute", req)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(body))
+	var doc struct{ Data struct{ ID string } }
+	require.NoError(t, json.Unmarshal(body, &doc))
+	return doc.Data.ID
+}
+
+func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
+	a := simtest.New(t)
+	b := simtest.New(t)
+	id := createCNAM(t, a, "ONLY IN A")
+
+	status, _ := get(t, a, a.URL("flowroute")+"/cnams/"+id, nil)
+	assert.Equal(t, http.StatusOK, status)
+	status, body := get(t, b, b.URL("flowroute")+"/cnams?value=only", nil)
+	assert.Equal(t, http.StatusOK, status)
+	assert.NotContains(t, string(body), "ONLY IN A")
+
+	// the header selects a tenant as the path prefix does
+	plain := a.HTTP.URL + "/flowroute/v2/cnams?value=only"
+	_, body = get(t, a, plain, map[string]string{"X-Sim-Tenant": a.Tenant})
+	assert.Contains(t, string(body), "ONLY IN A")
+	_, body = get(t, a, plain, map[string]string{"X-Sim-Tenant": b.Tenant})
+	assert.NotContains(t, string(body), "ONLY IN A")
+
+	// clocks are per tenant too
+	before := b.Now()
+	a.Advance(24 * time.Hour)
+	assert.WithinDuration(t, before, b.Now(), time.Hour)
+
+	// bad tenant ids are refused
+	status, _ = get(t, a, a.HTTP.URL+"/t/-bad/flowroute/v2/cnams", nil)
+	assert.Equal(t, http.StatusBadRequest, status)
+	status, _ = get(t, a, a.HTTP.URL+"/flowroute/v2/cnams", map[string]string{"X-Sim-Tenant": "-nope"})
+	assert.Equal(t, http.StatusBadRequest, status)
+}
+
+func TestClockControl(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t, simtest.Frozen(time.Time{}))
+	var c struct {
+		Now  time.Time `json:"now"`
+		Mode string    `json:"mode"`
+	}
+	srv.Control("GET", "/clock", nil, http.StatusOK, &c)
+	assert.Equal(t, "frozen", c.Mode)
+	start := c.Now
+	srv.Control("POST", "/clock/advance", map[string]string{"by": "48h"}, http.StatusOK, &c)
+	assert.Equal(t, start.Add(48*time.Hour), c.Now)
+	srv.Control("POST", "/clock/advance", map[string]string{"by": "2d"}, http.StatusOK, &c)
+	assert.Equal(t, start.Add(96*time.Hour), c.Now)
+	srv.Control("POST", "/clock/advance", map[string]string{"by": "soon"}, http.StatusBadRequest, nil)
+	srv.Control("POST", "/clock/advance", map[string]string{"by": "-1h"}, http.StatusBadRequest, nil)
+	srv.Control("POST", "/clock/set", map[string]time.Time{"now": start}, http.StatusConflict, nil)
+	srv.Control("POST", "/clock/set", map[string]time.Time{"now": start.Add(100 * time.Hour)}, http.StatusOK, &c)
+	assert.Equal(t, start.Add(100*time.Hour), c.Now)
+	srv.Control("POST", "/clock/advance", map[string]any{"by": "1h", "extra": 1}, http.StatusBadRequest, nil)
+	srv.Control("GET", "/no/such/thing", nil, http.StatusNotFound, nil)
+	srv.Control("PATCH", "/clock", nil, http.StatusMethodNotAllowed, nil)
+}
+
+func TestResetAndJournal(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+	id := createCNAM(t, srv, "RESET ME")
+	entries := srv.Journal(simtest.Filter{Provider: "flowroute", Method: "POST"})
+	require.Len(t, entries, 1)
+	assert.Equal(t, 201, entries[0].Status)
+	assert.Equal(t, "/v2/cnams", entries[0].Path)
+	assert.Equal(t, "POST /v2/cnams", entries[0].Route)
+	assert.Contains(t, entries[0].RequestBody, "RESET ME")
+	assert.Contains(t, entries[0].ResponseBody, "RESET ME")
+
+	srv.Control("POST", "/reset", nil, http.StatusOK, nil)
+	status, _ := get(t, srv, srv.URL("flowroute")+"/cnams/"+id, nil)
+	assert.Equal(t, http.StatusNotFound, status)
+	assert.Empty(t, srv.Journal(simtest.Filter{Method: "POST"}), "reset starts a fresh journal")
+	srv.Control("DELETE", "/journal", nil, http.StatusNoContent, nil)
+	assert.Empty(t, srv.Journal(simtest.Filter{}))
+}
+
+func TestStateExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t, simtest.Frozen(time.Time{}))
+	pending := createCNAM(t, srv, "PENDING ROUND")
+	srv.Control("POST", "/faults", map[string]any{"provider": "flowroute", "route": "GET /cnams/{id}", "status": 503, "times": 1}, http.StatusCreated, nil)
+
+	export := func(s *simtest.Server) []byte {
+		req, _ := http.NewRequest("GET", s.ControlURL()+"/state", nil)
+		resp, body := s.Do(t, "", req)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+		return body
+	}
+	first := export(srv)
+
+	other := simtest.New(t)
+	req, _ := http.NewRequest("PUT", other.ControlURL()+"/state", bytes.NewReader(first))
+	resp, body := other.Do(t, "", req)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	second := export(other)
+	assert.Equal(t, strings.Replace(string(first), srv.Tenant, other.Tenant, 1), string(second))
+
+	// the imported world keeps working: the fault fires once, the pending
+	// record's approval timer was re-armed
+	status, _ := get(t, other, other.URL("flowroute")+"/cnams/"+pending, nil)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	other.Advance(4 * time.Hour)
+	status, body = get(t, other, other.URL("flowroute")+"/cnams/"+pending, nil)
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, string(body), `"is_approved":true`)
+
+	req, _ = http.NewRequest("PUT", other.ControlURL()+"/state", strings.NewReader(`{"nope":1}`))
+	resp, _ = other.Do(t, "", req)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+}
+
+func TestPerTenantScenario(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t, simtest.Scenario(`
+version: 1
+name: tiny
+clock: {start: "2030-02-01T00:00:00Z", mode: frozen}
+flowroute:
+  approval: {after: 10m}
+  accounts:
+    - {name: ci, accessKey: ci-key, secretKey: ci-secret, numbers: {list: ["12065550177"]}}
+`))
+	var sc struct{ Name string }
+	srv.Control("GET", "/scenario", nil, http.StatusOK, &sc)
+	assert.Equal(t, "tiny", sc.Name)
+	assert.Equal(t, time.Date(2030, 2, 1, 0, 0, 0, 0, time.UTC), srv.Now())
+	creds := srv.Credentials("flowroute")
+	require.Len(t, creds, 1)
+	assert.Equal(t, "ci-key", creds[0].Values["accessKey"])
+
+	req, _ := http.NewRequest("GET", srv.URL("flowroute")+"/numbers", nil)
+	req.SetBasicAuth("ci-key", "ci-secret")
+	resp, body := srv.Do(t, "flowroute", req)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), "12065550177")
+
+	var problems struct {
+		Problems []struct {
+			Line int    `json:"line"`
+			Path string `json:"path"`
+		} `json:"problems"`
+	}
+	srv.Control("PUT", "/scenario", []byte("version: 1\nflowroute:\n  acounts: []\n"), http.StatusUnprocessableEntity, &problems)
+	require.Len(t, problems.Problems, 1)
+	assert.Equal(t, 3, problems.Problems[0].Line)
+	assert.Equal(t, "flowroute.acounts", problems.Problems[0].Path)
+}
+
+func TestFaultsEndToEnd(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+	url := srv.URL("flowroute") + "/cnams"
+
+	srv.Control("POST", "/faults", map[string]any{"provider": "flowroute", "route": "GET /cnams", "status": 503, "times": 1}, http.StatusCreated, nil)
+	status, body := get(t, srv, url, nil)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.Contains(t, string(body), `"status":503`, "the provider's own error shape")
+	status, _ = get(t, srv, url, nil)
+	assert.Equal(t, http.StatusOK, status, "times: 1 fires once")
+	entries := srv.Journal(simtest.Filter{Provider: "flowroute", Status: 503})
+	require.Len(t, entries, 1)
+	assert.Contains(t, entries[0].Fault, "fault-1")
+
+	srv.Control("POST", "/faults", map[string]any{"provider": "flowroute", "route": "GET /v2/cnams", "retryAfter": "30s"}, http.StatusCreated, nil)
+	req, _ := http.NewRequest("GET", url, nil)
+	req.SetBasicAuth("demo-access-key", "demo-secret-key")
+	resp, _ := srv.Do(t, "", req)
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.Equal(t, "30", resp.Header.Get("Retry-After"))
+	srv.Control("DELETE", "/faults", nil, http.StatusNoContent, nil)
+
+	srv.Control("POST", "/faults", map[string]any{"provider": "flowroute", "route": "GET /cnams", "reset": true}, http.StatusCreated, nil)
+	req, _ = http.NewRequest("GET", url, nil)
+	req.SetBasicAuth("demo-access-key", "demo-secret-key")
+	_, err := http.DefaultTransport.RoundTrip(req)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "reset"), err.Error())
+	var list struct {
+		Faults []struct{ ID string } `json:"faults"`
+	}
+	srv.Control("GET", "/faults", nil, http.StatusOK, &list)
+	require.Len(t, list.Faults, 1)
+	srv.Control("DELETE", "/faults/"+list.Faults[0].ID, nil, http.StatusNoContent, nil)
+	srv.Control("DELETE", "/faults/"+list.Faults[0].ID, nil, http.StatusNotFound, nil)
+
+	// rules naming a provider or route that does not exist are refused
+	srv.Control("POST", "/faults", map[string]any{"provider": "nope", "route": "GET /x", "status": 500}, http.StatusBadRequest, nil)
+	srv.Control("POST", "/faults", map[string]any{"provider": "flowroute", "route": "GET /v2/nothing", "status": 500}, http.StatusBadRequest, nil)
+	srv.Control("POST", "/faults", map[string]any{"provider": "flowroute", "route": "GET /cnams", "status": 500, "reset": true}, http.StatusBadRequest, nil)
+}
+
+func TestHangFaultHoldsUntilClientGivesUp(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+	srv.Control("POST", "/faults", map[string]any{"provider": "flowroute", "route": "GET /numbers", "hang": true}, http.StatusCreated, nil)
+	client := &http.Client{Timeout: 300 * time.Millisecond}
+	req, _ := http.NewRequest("GET", srv.URL("flowroute")+"/numbers", nil)
+	req.SetBasicAuth("demo-access-key", "demo-secret-key")
+	started := time.Now()
+	_, err := client.Do(req)
+	require.Error(t, err)
+	var ne net.Error
+	require.True(t, errors.As(err, &ne) && ne.Timeout(), err.Error())
+	assert.GreaterOrEqual(t, time.Since(started), 250*time.Millisecond)
+}
+
+func TestProvidersSpecsAndIndex(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+	var ps struct {
+		Providers []struct {
+			Name    string `json:"name"`
+			URL     string `json:"url"`
+			Routes  int    `json:"routes"`
+			SpecURL string `json:"specUrl"`
+		} `json:"providers"`
+	}
+	srv.Control("GET", "/providers", nil, http.StatusOK, &ps)
+	require.NotEmpty(t, ps.Providers)
+	for _, p := range ps.Providers {
+		req, _ := http.NewRequest("GET", srv.BaseURL()+p.SpecURL, nil)
+		resp, body := srv.Do(t, "", req)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, p.Name)
+		assert.Contains(t, string(body), "openapi:", p.Name)
+	}
+	srv.Control("GET", "/health", nil, http.StatusOK, nil)
+	resp, err := http.Get(srv.HTTP.URL + "/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, err = http.Get(srv.HTTP.URL + "/nowhere")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
+
+func TestConcurrentTenantsUnderRace(t *testing.T) {
+	t.Parallel()
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		srv := simtest.New(t)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 10; j++ {
+				req, _ := http.NewRequest("POST", srv.URL("flowroute")+"/cnams", strings.NewReader(`{"value":"LOAD `+string(rune('A'+j))+`"}`))
+				req.Header.Set("Content-Type", "application/json")
+				req.SetBasicAuth("demo-access-key", "demo-secret-key")
+				resp, err := srv.Client.Do(req)
+				if err == nil {
+					resp.Body.Close()
+				}
+			}
+		}()
+		t.Cleanup(func() {})
+		defer func(s *simtest.Server) {
+			wg.Wait()
+			assert.Len(t, s.Journal(simtest.Filter{Method: "POST"}), 10)
+		}(srv)
+	}
+}
