@@ -203,7 +203,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-
 func hostURL(addr net.Addr) string {
 	host, port, _ := net.SplitHostPort(addr.String())
 	if host == "" || host == "::" || host == "0.0.0.0" {
