@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Entry is one request and its response.
@@ -63,10 +64,18 @@ func New(size, bodyLimit int) *Journal {
 	return &Journal{entries: make([]Entry, size), BodyLimit: bodyLimit}
 }
 
-// Truncate cuts a body to the journal's limit.
+// Truncate cuts a body to the journal's limit, backing off to the start of
+// a UTF-8 character so text bodies do not end in half a character.
 func (j *Journal) Truncate(b []byte) (string, bool) {
 	if j.BodyLimit > 0 && len(b) > j.BodyLimit {
-		return string(b[:j.BodyLimit]), true
+		cut := j.BodyLimit
+		for i := cut; i > 0 && i > j.BodyLimit-utf8.UTFMax; i-- {
+			if utf8.RuneStart(b[i]) {
+				cut = i
+				break
+			}
+		}
+		return string(b[:cut]), true
 	}
 	return string(b), false
 }
