@@ -1,0 +1,159 @@
+package somos
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/internal/tenant"
+)
+
+func handleCreateCNAM(w http.ResponseWriter, r *http.Request) {
+	s, err := storeOf(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var in CNAMInput
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	e, err := s.Create(callerOf(r), in)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeOK(w, e)
+}
+
+func handleGetCNAM(w http.ResponseWriter, r *http.Request) {
+	s, err := storeOf(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	e, err := s.Get(callerOf(r), provider.Vars(r)["tfn"])
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeOK(w, e)
+}
+
+func handleUpdateCNAM(w http.ResponseWriter, r *http.Request) {
+	s, err := storeOf(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var in CNAMInput
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	e, err := s.Update(callerOf(r), provider.Vars(r)["tfn"], in)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeOK(w, e)
+}
+
+func handleDeleteCNAM(w http.ResponseWriter, r *http.Request) {
+	s, err := storeOf(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	e, err := s.Delete(callerOf(r), provider.Vars(r)["tfn"])
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeOK(w, e)
+}
+
+func handleListCNAM(w http.ResponseWriter, r *http.Request) {
+	s, err := storeOf(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var req listCNAMRequest
+	if err := decode(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	after, err := flexKey[ListKey](req.LastEvaluatedKey)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	page, err := s.List(callerOf(r), ListQuery{Limit: int(req.Limit), EntityID: req.EntityID, After: after})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeOK(w, page)
+}
+
+func handleNewUpload(w http.ResponseWriter, r *http.Request) {
+	s, err := storeOf(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var req uploadRequest
+	if err := decode(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	u, sig, err := s.NewUpload(callerOf(r), req.FileName)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeOK(w, uploadResponse{Result: "Success", PreSignedURL: presign(r, s, "/uploads/"+u.Token, sig, int(uploadURLTTL.Seconds()))})
+}
+
+// baseURL is the URL the client used to reach the provider's root: scheme,
+// host, tenant prefix and mount, so presigned URLs reach the same tenant.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	}
+	host := r.Host
+	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+		host = h
+	}
+	reqPath := r.RequestURI
+	if i := strings.IndexByte(reqPath, '?'); i >= 0 {
+		reqPath = reqPath[:i]
+	}
+	if u, err := url.Parse(reqPath); err == nil && u.Path != "" {
+		reqPath = u.Path
+	}
+	prefix := strings.TrimSuffix(reqPath, r.URL.Path)
+	if wd := tenant.From(r.Context()); wd != nil && wd.ID != tenant.Default && !strings.Contains(prefix+"/", "/t/"+wd.ID+"/") {
+		prefix = "/t/" + wd.ID + prefix
+	}
+	return scheme + "://" + host + strings.TrimSuffix(prefix, "/")
+}
+
+// presign builds an S3-style presigned URL served by the simulator.
+func presign(r *http.Request, s *Store, p, sig string, expires int) string {
+	q := url.Values{}
+	q.Set("X-Amz-Algorithm", "AWS4-HMAC-SHA256")
+	q.Set("X-Amz-Date", s.now().UTC().Format("20060102T150405Z"))
+	q.Set("X-Amz-Expires", strconv.Itoa(expires))
+	q.Set("X-Amz-SignedHeaders", "host")
+	q.Set("X-Amz-Signature", sig)
+	return baseURL(r) + p + "?" + q.Encode()
+}

@@ -1,0 +1,100 @@
+package somos
+
+import (
+	"context"
+	_ "embed"
+	"net/http"
+
+	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/internal/tenant"
+)
+
+// Name is the provider's name: scenario section, control path, --listen.
+const Name = "somos"
+
+// authScheme is the IdToken in the Authorization header.
+const authScheme = "idToken"
+
+//go:embed openapi.yaml
+var openapiYAML []byte
+
+// Options are the provider's dependencies.
+type Options struct {
+	// Registry returns a tenant's TFNRegistry (nil when the tenant has
+	// none: every TFN is then unknown).
+	Registry func(w *tenant.World) Registry
+}
+
+// Provider emulates the Somos TFN Identity REST API.
+type Provider struct {
+	opts Options
+}
+
+// New returns the provider.
+func New(opts Options) *Provider { return &Provider{opts: opts} }
+
+var _ provider.Provider = (*Provider)(nil)
+
+// Info describes the provider.
+func (p *Provider) Info() provider.Info {
+	return provider.Info{Name: Name, Title: "Somos TFN Identity REST API 1.0", Mount: "/somos", BasePath: "", RealBase: "https://tfnidentity.somos.com"}
+}
+
+// OpenAPI returns the embedded OpenAPI document.
+func (p *Provider) OpenAPI() []byte { return openapiYAML }
+
+// NewState builds a tenant's store from the configured section.
+func (p *Provider) NewState(env provider.Env, cfg any) (tenant.State, error) {
+	c, _ := cfg.(*Config)
+	if c == nil {
+		c = &Config{}
+	}
+	secret := make([]byte, 0, 32)
+	for i := 0; i < 4; i++ {
+		v := env.Faker.Uint64()
+		for j := 0; j < 8; j++ {
+			secret = append(secret, byte(v>>(8*j)))
+		}
+	}
+	var reg func() Registry
+	if p.opts.Registry != nil && env.World != nil {
+		w, get := env.World, p.opts.Registry
+		reg = func() Registry { return get(w) }
+	}
+	s := newStore(env.Clock, reg, c.settings(), secret)
+	s.seed(c,
+		func() (string, string) { return env.Faker.FirstName(), env.Faker.LastName() },
+		func() string { return "+1469555" + env.Faker.Numerify("####") })
+	return s, nil
+}
+
+type callerKey struct{}
+
+// Authenticate checks the IdToken of a secure route.
+func (p *Provider) Authenticate(r *http.Request, scheme string) (*http.Request, error) {
+	s := provider.StateOf[*Store](r, Name)
+	if s == nil {
+		return nil, internalError("no TFN Identity state for this tenant")
+	}
+	c, err := s.Authenticate(r.Header.Get("Authorization"))
+	if err != nil {
+		return nil, err
+	}
+	return r.WithContext(context.WithValue(r.Context(), callerKey{}, c)), nil
+}
+
+func callerOf(r *http.Request) *Caller {
+	c, _ := r.Context().Value(callerKey{}).(*Caller)
+	if c == nil {
+		return &Caller{} // unreachable on secure routes
+	}
+	return c
+}
+
+func storeOf(r *http.Request) (*Store, error) {
+	s := provider.StateOf[*Store](r, Name)
+	if s == nil {
+		return nil, internalError("no TFN Identity state for this tenant")
+	}
+	return s, nil
+}

@@ -1,0 +1,108 @@
+package somos
+
+import (
+	"sort"
+	"strings"
+)
+
+// auditLocked appends an event. Creation dates are unique (a later event in
+// the same millisecond gets the next one), as the (userName, createdDate)
+// key of the audit table requires.
+func (s *Store) auditLocked(user, eventType string, r *Record, fileID string) {
+	ms := s.nowMs()
+	if ms <= s.lastAudit {
+		ms = s.lastAudit + 1
+	}
+	s.lastAudit = ms
+	e := entryOf(r)
+	s.audit = append(s.audit, &AuditEvent{
+		UserName: user, CreatedDate: ms, EventType: eventType, TFN: r.TFN,
+		EntityID: r.EntityID, RespOrgID: r.RespOrgID, FileID: fileID, CNAMEntry: &e,
+	})
+}
+
+// AuditKey is the /audit/search LastEvaluatedKey.
+type AuditKey struct {
+	UserName    string `json:"userName"`
+	CreatedDate int64  `json:"createdDate"`
+}
+
+// AuditQuery is an /audit/search request; every filter is optional.
+type AuditQuery struct {
+	EntityID  string
+	Limit     int
+	User      string
+	EventType string
+	TFN       string
+	After     *AuditKey
+}
+
+// AuditPage is an /audit/search response.
+type AuditPage struct {
+	Items            []AuditEvent `json:"Items"`
+	Count            int          `json:"Count"`
+	ScannedCount     int          `json:"ScannedCount"`
+	LastEvaluatedKey *AuditKey    `json:"LastEvaluatedKey,omitempty"`
+}
+
+var eventTypes = []string{EventCreate, EventUpdate, EventDelete, EventUpload}
+
+// SearchAudit returns matching events, newest first.
+func (s *Store) SearchAudit(c *Caller, q AuditQuery) (AuditPage, error) {
+	ent := strings.ToUpper(strings.TrimSpace(q.EntityID))
+	if !c.IsAdmin() {
+		if ent != "" && ent != c.EntityID {
+			return AuditPage{}, notAuthorized("User is not authorized to search the audit trail of entity %s", ent)
+		}
+		ent = c.EntityID
+	}
+	evType := ""
+	if q.EventType != "" {
+		for _, t := range eventTypes {
+			if strings.EqualFold(t, q.EventType) {
+				evType = t
+			}
+		}
+		if evType == "" {
+			return AuditPage{}, badRequest("eventType %q must be one of %s", q.EventType, strings.Join(eventTypes, ", "))
+		}
+	}
+	if q.TFN != "" {
+		if err := checkTFN(q.TFN); err != nil {
+			return AuditPage{}, err
+		}
+	}
+	limit := clampLimit(q.Limit)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := len(s.audit) - 1
+	if q.After != nil {
+		i = sort.Search(len(s.audit), func(j int) bool { return s.audit[j].CreatedDate >= q.After.CreatedDate }) - 1
+	}
+	match := func(e *AuditEvent) bool {
+		return (ent == "" || e.EntityID == ent) &&
+			(q.User == "" || strings.EqualFold(e.UserName, q.User)) &&
+			(evType == "" || e.EventType == evType) &&
+			(q.TFN == "" || e.TFN == q.TFN)
+	}
+	page := AuditPage{Items: []AuditEvent{}}
+	for ; i >= 0; i-- {
+		e := s.audit[i]
+		if !match(e) {
+			page.ScannedCount++
+			continue
+		}
+		if len(page.Items) == limit {
+			last := page.Items[limit-1]
+			page.LastEvaluatedKey = &AuditKey{UserName: last.UserName, CreatedDate: last.CreatedDate}
+			break
+		}
+		page.ScannedCount++
+		cp := *e
+		ce := *e.CNAMEntry
+		cp.CNAMEntry = &ce
+		page.Items = append(page.Items, cp)
+	}
+	page.Count = len(page.Items)
+	return page, nil
+}

@@ -1,0 +1,208 @@
+package somos
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/telecomsim/simulator/internal/provider"
+)
+
+// flexInt is an integer sent as a number or as a numeric string (the
+// document's audit sample sends "Limit": "10").
+type flexInt int
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" || s == `""` {
+		return nil
+	}
+	s = strings.Trim(s, `"`)
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("Limit must be an integer")
+	}
+	*f = flexInt(n)
+	return nil
+}
+
+// flexKey decodes a LastEvaluatedKey given as an object or as a string
+// holding the object's JSON (as the document's bulkfiles sample does).
+func flexKey[T any](raw json.RawMessage) (*T, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" || string(raw) == `""` {
+		return nil, nil
+	}
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, badRequest("LastEvaluatedKey is not valid JSON")
+		}
+		raw = []byte(s)
+	}
+	var k T
+	if err := json.Unmarshal(raw, &k); err != nil {
+		return nil, badRequest("LastEvaluatedKey is not valid: %v", err)
+	}
+	return &k, nil
+}
+
+// decode reads a JSON body into v; an empty body is an empty object.
+func decode(r *http.Request, v any) error {
+	b, err := io.ReadAll(io.LimitReader(r.Body, 11<<20))
+	if err != nil {
+		return badRequest("cannot read the request body")
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return badRequest("Invalid request body: %v", err)
+	}
+	return nil
+}
+
+func writeOK(w http.ResponseWriter, v any) { provider.WriteJSON(w, http.StatusOK, v) }
+
+// ---- auth ----
+
+type apiTokenRequest struct {
+	RefreshToken string `json:"refreshToken"`
+}
+
+type apiTokenResponse struct {
+	Result string `json:"result"`
+	Data   struct {
+		AuthenticationResult AuthResult `json:"AuthenticationResult"`
+	} `json:"data"`
+}
+
+type resetTokensRequest struct {
+	AccessToken string `json:"accessToken"`
+}
+
+type resultMessage struct {
+	Result  string `json:"result"`
+	Message string `json:"message"`
+}
+
+// ---- users ----
+
+// userJSON is a user as the admin endpoints show it.
+type userJSON struct {
+	PhoneNumber         string `json:"phoneNumber"`
+	UserRole            string `json:"userRole"`
+	PasswordLastUpdated string `json:"passwordLastUpdated"`
+	UserEnabled         bool   `json:"userEnabled"`
+	UserID              string `json:"userId"`
+	EntityID            string `json:"entityID"`
+	UserName            string `json:"userName"`
+	FamilyName          string `json:"familyName"`
+	RespOrgID           string `json:"respOrgID"`
+	GivenName           string `json:"givenName"`
+	LastLogin           string `json:"lastLogin,omitempty"`
+}
+
+// somosTime is the document's "2019-2-28 16:36:25" (no zero padding of
+// month and day).
+func somosTime(ms int64) string {
+	if ms == 0 {
+		return ""
+	}
+	return time.UnixMilli(ms).UTC().Format("2006-1-2 15:04:05")
+}
+
+func userOut(u User) userJSON {
+	return userJSON{
+		PhoneNumber: u.PhoneNumber, UserRole: string(u.Role), PasswordLastUpdated: somosTime(u.PasswordLastUpdated),
+		UserEnabled: u.Enabled, UserID: u.Email, EntityID: u.EntityID, UserName: u.UserName,
+		FamilyName: u.FamilyName, RespOrgID: u.RespOrgID, GivenName: u.GivenName, LastLogin: somosTime(u.LastLogin),
+	}
+}
+
+type usersResponse struct {
+	Result string     `json:"result"`
+	Data   []userJSON `json:"data"`
+}
+
+type listUsersRequest struct {
+	Enabled string `json:"enabled"`
+}
+
+type changeUserRequest struct {
+	Email     string  `json:"email"`
+	UserName  string  `json:"userName"`
+	FirstName *string `json:"firstName"`
+	LastName  *string `json:"lastName"`
+}
+
+// ---- CNAM ----
+
+type listCNAMRequest struct {
+	Limit            flexInt         `json:"Limit"`
+	EntityID         string          `json:"entityID"`
+	LastEvaluatedKey json.RawMessage `json:"LastEvaluatedKey"`
+}
+
+type uploadRequest struct {
+	FileName string `json:"fileName"`
+}
+
+type uploadResponse struct {
+	Result       string `json:"result"`
+	PreSignedURL string `json:"preSignedUrl"`
+}
+
+// ---- files ----
+
+type listFilesRequest struct {
+	LastEvaluatedKey json.RawMessage `json:"LastEvaluatedKey"`
+	FileTypes        []string        `json:"fileTypes"`
+	EntityID         string          `json:"entityID"`
+	Limit            flexInt         `json:"Limit"`
+}
+
+type exportRequest struct {
+	ExportType string `json:"exportType"`
+	FileID     string `json:"fileId"`
+	EntityID   string `json:"entityID"`
+}
+
+type exportResponse struct {
+	Result    string `json:"result"`
+	FileID    string `json:"fileId"`
+	URL       string `json:"url"`
+	ExpiresIn int    `json:"expiresIn"`
+}
+
+type downloadRequest struct {
+	FileID string `json:"fileId"`
+}
+
+type downloadResponse struct {
+	Result    string `json:"result"`
+	URL       string `json:"url"`
+	ExpiresIn int    `json:"expiresIn"`
+}
+
+// ---- reports ----
+
+type metricsRequest struct {
+	Limit            flexInt         `json:"Limit"`
+	EntityID         string          `json:"entityID"`
+	LastEvaluatedKey json.RawMessage `json:"LastEvaluatedKey"`
+}
+
+type auditRequest struct {
+	EntityID         string          `json:"entityID"`
+	Limit            flexInt         `json:"Limit"`
+	User             string          `json:"user"`
+	EventType        string          `json:"eventType"`
+	TFN              string          `json:"tfn"`
+	LastEvaluatedKey json.RawMessage `json:"LastEvaluatedKey"`
+}
