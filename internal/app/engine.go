@@ -87,12 +87,12 @@ var errIncludeInRequest = includeErr{}
 
 // engineRoutes are control routes owned by the engine rather than a provider.
 func (a *App) engineRoutes() []provider.Route {
-	return []provider.Route{
+	return append(a.uiRoutes(), []provider.Route{
 		{Method: http.MethodGet, Path: "/faults", Name: "list the tenant's fault rules", Handler: a.listFaults},
 		{Method: http.MethodPost, Path: "/faults", Name: "add a fault rule", Handler: a.addFault},
 		{Method: http.MethodDelete, Path: "/faults", Name: "remove every fault rule", Handler: a.clearFaults},
 		{Method: http.MethodDelete, Path: "/faults/{id}", Name: "remove one fault rule", Handler: a.removeFault},
-	}
+	}...)
 }
 
 const faultsKey = "faults"
