@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/sim/flowroute"
+	"github.com/telecomsim/simulator/sim/tmobile"
 	"github.com/telecomsim/simulator/sim/tnregistry"
 )
 
@@ -12,5 +13,6 @@ func Providers() []provider.Provider {
 	return []provider.Provider{
 		flowroute.New(nil),
 		tnregistry.New(),
+		tmobile.New(),
 	}
 }
