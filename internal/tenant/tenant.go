@@ -207,8 +207,14 @@ func (r *Registry) evictLocked() {
 func (r *Registry) Put(w *World) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if old, ok := r.worlds[w.ID]; ok && old != w {
-		old.Close()
+	if old, ok := r.worlds[w.ID]; ok {
+		// A replacement takes the old world's place: it must not count
+		// towards Max, or another tenant would be evicted for it.
+		if old != w {
+			old.Close()
+		}
+		r.worlds[w.ID] = w
+		return
 	}
 	r.evictLocked()
 	r.worlds[w.ID] = w
