@@ -214,3 +214,28 @@ func bearer(h string) (string, bool) {
 	tok = strings.TrimSpace(tok)
 	return tok, tok != ""
 }
+
+// Credentials implements provider.Credentialed: the scenario's partner
+// clients and subscribers, for the startup banner and docs.
+func (p *Provider) Credentials(cfg any) []provider.Credential {
+	set, ok := cfg.(*settings)
+	if !ok {
+		return nil
+	}
+	var out []provider.Credential
+	for _, c := range set.Clients {
+		out = append(out, provider.Credential{Label: "client " + c.ID, Values: map[string]string{
+			"clientId": c.ID, "clientSecret": c.Secret, "redirectUri": strings.Join(c.RedirectURIs, " "),
+		}})
+	}
+	for _, u := range set.Users {
+		lines := make([]string, 0, len(u.Lines))
+		for _, l := range u.Lines {
+			lines = append(lines, l.MSISDN)
+		}
+		out = append(out, provider.Credential{Label: "subscriber " + u.Login, Values: map[string]string{
+			"login": u.Login, "password": u.Password, "lines": strings.Join(lines, " "),
+		}})
+	}
+	return out
+}
