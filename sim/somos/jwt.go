@@ -22,24 +22,24 @@ type jwtHeader struct {
 
 // claims are what the simulator's Cognito-like tokens carry.
 type claims struct {
-	Sub       string `json:"sub"`
-	TokenUse  string `json:"token_use"` // "id" or "access"
-	Email     string `json:"email,omitempty"`
-	Username  string `json:"cognito:username,omitempty"`
-	UserName2 string `json:"username,omitempty"`
+	Sub       string   `json:"sub"`
+	TokenUse  string   `json:"token_use"` // "id" or "access"
+	Email     string   `json:"email,omitempty"`
+	Username  string   `json:"cognito:username,omitempty"`
+	UserName2 string   `json:"username,omitempty"`
 	Groups    []string `json:"cognito:groups,omitempty"`
-	Entity    string `json:"custom:entityID,omitempty"`
-	RespOrg   string `json:"custom:respOrgID,omitempty"`
-	Iss       string `json:"iss"`
-	Aud       string `json:"aud,omitempty"`
-	ClientID  string `json:"client_id,omitempty"`
-	Scope     string `json:"scope,omitempty"`
-	AuthTime  int64  `json:"auth_time"`
-	Iat       int64  `json:"iat"`
-	Exp       int64  `json:"exp"`
-	Jti       string `json:"jti"`
-	OriginJti string `json:"origin_jti"`
-	EventID   string `json:"event_id,omitempty"`
+	Entity    string   `json:"custom:entityID,omitempty"`
+	RespOrg   string   `json:"custom:respOrgID,omitempty"`
+	Iss       string   `json:"iss"`
+	Aud       string   `json:"aud,omitempty"`
+	ClientID  string   `json:"client_id,omitempty"`
+	Scope     string   `json:"scope,omitempty"`
+	AuthTime  int64    `json:"auth_time"`
+	Iat       int64    `json:"iat"`
+	Exp       int64    `json:"exp"`
+	Jti       string   `json:"jti"`
+	OriginJti string   `json:"origin_jti"`
+	EventID   string   `json:"event_id,omitempty"`
 }
 
 var errBadToken = errors.New("malformed token")
