@@ -7,6 +7,7 @@ import (
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/tenant"
+	"github.com/telecomsim/simulator/internal/webhook"
 )
 
 // Name is the provider's name: its scenario section and control path prefix.
@@ -61,11 +62,44 @@ func (p *Provider) WriteError(w http.ResponseWriter, r *http.Request, err error)
 
 func newStateFrom(env provider.Env, c *config) (*State, error) {
 	s := newState(env.Clock)
+	s.carrierLists = c.carrierLists
+	if s.carrierLists == "" {
+		s.carrierLists = "array"
+	}
+	s.queue = webhook.New(env.Clock, c.delivery, env.Seed, "uns-")
+	if env.Logger != nil {
+		s.queue.SetLogger(env.Logger)
+	}
+	s.queue.HandleLocal("inbox", s.inboxHandler())
+	for _, f := range c.faults {
+		if _, err := s.queue.AddFault(f); err != nil {
+			return nil, err
+		}
+	}
 	now := env.Clock.Now()
 	for _, n := range c.numbers {
 		n := n
 		n.LastActDt = now
 		s.numbers[n.TFN] = &n
 	}
+	for _, t := range c.templates {
+		r := t.clone()
+		s.templates[r.TmplName] = &r
+	}
+	for _, rc := range c.records {
+		r := rc.clone()
+		s.records[r.TFN] = &r
+	}
+	for _, sub := range c.subscriptions {
+		sub.CreatedAt = now
+		s.subs[sub.key()] = sub
+	}
+	for _, ev := range c.events {
+		ev := ev
+		s.events = append(s.events, &ev)
+	}
+	s.mu.Lock()
+	s.armEventsLocked()
+	s.mu.Unlock()
 	return s, nil
 }

@@ -3,16 +3,57 @@ package tnregistry
 import (
 	"fmt"
 	"math"
+	"net/http"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/telecomsim/simulator/internal/fake"
 	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/webhook"
 )
 
 // Config is the `tnregistry:` section of a scenario.
 type Config struct {
 	Numbers NumbersConfig `yaml:"numbers"`
+	// Templates are Template Records (TR) that Pointer Records point at.
+	Templates []RecordConfig `yaml:"templates"`
+	// Records are Customer Records (CR) and Pointer Records (PR, with tmplName).
+	Records []RecordConfig `yaml:"records"`
+	// Subscriptions are GNA registrations (per CIC) and UNS-RCH ones (per Resp Org).
+	Subscriptions []Subscription `yaml:"subscriptions"`
+	// Events are changes scheduled on the clock.
+	Events []EventConfig `yaml:"events"`
+	// Delivery tunes retries of outbound messages.
+	Delivery webhook.Options `yaml:"delivery"`
+	// DeliveryFaults make outbound deliveries misbehave.
+	DeliveryFaults []webhook.Fault `yaml:"deliveryFaults"`
+	// Messages chooses where the document is ambiguous.
+	Messages MessagesConfig `yaml:"messages"`
+}
+
+// MessagesConfig chooses message details the document leaves open.
+type MessagesConfig struct {
+	// CarrierLists is how interLATACarrier/intraLATACarrier are sent:
+	// "array" (default, a JSON array of CICs, as the description says) or
+	// "string" (comma-separated, as the JSON sample's "" suggests).
+	CarrierLists string `yaml:"carrierLists"`
+}
+
+// RecordConfig seeds a customer or template record.
+type RecordConfig struct {
+	TFN           string       `yaml:"tfn"`
+	EffDtTm       *scenario.At `yaml:"effDtTm"`
+	LastApprRcvDt *scenario.At `yaml:"lastApprRcvDt"`
+	RecordData    `yaml:",inline"`
+}
+
+// EventConfig is a change scheduled on the clock.
+type EventConfig struct {
+	At            scenario.At `yaml:"at"`
+	TFN           string      `yaml:"tfn"`
+	ChangeRequest `yaml:",inline"`
 }
 
 // NumbersConfig seeds the number registry: explicit numbers, generated ones,
@@ -40,7 +81,14 @@ type NumberConfig struct {
 
 // config is the checked, expanded section shared by every tenant.
 type config struct {
-	numbers []Number // sorted by TFN, LastActDt unset
+	numbers       []Number // sorted by TFN, LastActDt unset
+	templates     []Record
+	records       []Record
+	subscriptions []Subscription
+	events        []scheduledEvent
+	delivery      webhook.Options
+	faults        []webhook.Fault
+	carrierLists  string
 }
 
 const maxGenerate = 200000
@@ -124,11 +172,203 @@ func configure(sec scenario.Section, sc *scenario.Scenario) (*config, error) {
 			byTFN[n.TFN] = n
 		}
 	}
+	start := sc.Clock.Start
+	ps = append(ps, configureRecords(sec, &c, out, byTFN, start)...)
+	if len(ps) > 0 {
+		return nil, ps.Err()
+	}
 	for _, n := range byTFN {
 		out.numbers = append(out.numbers, n)
 	}
 	sort.Slice(out.numbers, func(i, j int) bool { return out.numbers[i].TFN < out.numbers[j].TFN })
 	return out, nil
+}
+
+func configureRecords(sec scenario.Section, c *Config, out *config, byTFN map[string]Number, start time.Time) scenario.Problems {
+	var ps scenario.Problems
+	build := func(path string, rc RecordConfig) (Record, bool) {
+		d := rc.RecordData
+		if err := checkRecordData(&d); err != nil {
+			ps = append(ps, sec.At(path, err.Error()))
+			return Record{}, false
+		}
+		r := Record{RecordData: d, EffDtTm: start.Truncate(time.Minute)}
+		if rc.EffDtTm != nil {
+			r.EffDtTm = rc.EffDtTm.Resolve(start).UTC().Truncate(time.Minute)
+		}
+		if rc.LastApprRcvDt != nil {
+			t := rc.LastApprRcvDt.Resolve(start).UTC().Truncate(time.Minute)
+			r.LastApprRcvDt = &t
+		}
+		if r.CustRecStat == "" {
+			r.CustRecStat = CRActive
+		}
+		if r.ApprStat == "" {
+			r.ApprStat = yn(r.ApprReq, ApprPending, ApprNotRequired)
+		}
+		if r.TmZn == "" {
+			r.TmZn = "C"
+		}
+		if r.DayLightSavings == "" {
+			r.DayLightSavings = "Y"
+		}
+		r.UpdatedAt = start
+		return r, true
+	}
+	tmpls := map[string]bool{}
+	for i, tc := range c.Templates {
+		path := fmt.Sprintf("templates[%d]", i)
+		if tc.TFN != "" {
+			ps = append(ps, sec.At(path+".tfn", "a template record has no tfn"))
+			continue
+		}
+		if tc.TmplName == "" {
+			ps = append(ps, sec.At(path+".tmplName", "required"))
+			continue
+		}
+		r, ok := build(path, tc)
+		if !ok {
+			continue
+		}
+		if r.RespOrg == "" {
+			ps = append(ps, sec.At(path+".respOrg", "required"))
+			continue
+		}
+		if tmpls[r.TmplName] {
+			ps = append(ps, sec.At(path+".tmplName", "duplicate template "+r.TmplName))
+			continue
+		}
+		if r.Telco == "" {
+			r.Telco = r.RespOrg[:4]
+		}
+		tmpls[r.TmplName] = true
+		out.templates = append(out.templates, r)
+	}
+	seen := map[string]bool{}
+	for i, rc := range c.Records {
+		path := fmt.Sprintf("records[%d]", i)
+		d, err := normTFN(rc.TFN)
+		if err != nil {
+			ps = append(ps, sec.At(path+".tfn", err.Error()))
+			continue
+		}
+		if seen[d] {
+			ps = append(ps, sec.At(path+".tfn", "duplicate record for "+d))
+			continue
+		}
+		seen[d] = true
+		r, ok := build(path, rc)
+		if !ok {
+			continue
+		}
+		r.TFN = d
+		if r.TmplName != "" && !tmpls[r.TmplName] {
+			ps = append(ps, sec.At(path+".tmplName", "no template "+r.TmplName+" in templates"))
+			continue
+		}
+		n, known := byTFN[d]
+		if r.RespOrg == "" {
+			r.RespOrg = n.RespOrg
+		}
+		if r.RespOrg == "" {
+			ps = append(ps, sec.At(path+".respOrg", "required (the number has no Resp Org in the registry)"))
+			continue
+		}
+		if r.Telco == "" {
+			r.Telco = r.RespOrg[:4]
+		}
+		if !known {
+			st := StatusWorking
+			if r.CustRecStat == CRDisconnect {
+				st = StatusDisconnect
+			}
+			byTFN[d] = Number{TFN: d, Status: st, RespOrg: r.RespOrg, Entity: entityOf(r.RespOrg)}
+		}
+		out.records = append(out.records, r)
+	}
+	v := newState(nil)
+	v.queue = webhook.New(nil, webhook.Options{}, 0, "")
+	defer v.queue.Close()
+	v.queue.HandleLocal("inbox", http.NotFoundHandler())
+	keys := map[string]bool{}
+	for i, sub := range c.Subscriptions {
+		path := fmt.Sprintf("subscriptions[%d]", i)
+		if err := v.checkSubscription(&sub); err != nil {
+			ps = append(ps, sec.At(path, err.Error()))
+			continue
+		}
+		if keys[sub.key()] {
+			ps = append(ps, sec.At(path, "duplicate subscription for "+strings.TrimPrefix(strings.TrimPrefix(sub.key(), "cic:"), "ro:")))
+			continue
+		}
+		keys[sub.key()] = true
+		out.subscriptions = append(out.subscriptions, sub)
+	}
+	for i, ev := range c.Events {
+		path := fmt.Sprintf("events[%d]", i)
+		if !ev.At.IsRel && ev.At.Abs.IsZero() {
+			ps = append(ps, sec.At(path+".at", `required (e.g. "+5m")`))
+			continue
+		}
+		d, err := normTFN(ev.TFN)
+		if err != nil {
+			ps = append(ps, sec.At(path+".tfn", err.Error()))
+			continue
+		}
+		if err := checkChangeShape(ev.ChangeRequest); err != nil {
+			ps = append(ps, sec.At(path, err.Error()))
+			continue
+		}
+		out.events = append(out.events, scheduledEvent{Seq: i + 1, Due: ev.At.Resolve(start).UTC(), TFN: d, Req: ev.ChangeRequest})
+	}
+	if f, err := c.Delivery.Check(); err != nil {
+		ps = append(ps, sec.At("delivery."+f, err.Error()))
+	}
+	out.delivery = c.Delivery
+	for i, f := range c.DeliveryFaults {
+		if _, err := v.queue.AddFault(f); err != nil {
+			ps = append(ps, sec.At(fmt.Sprintf("deliveryFaults[%d]", i), err.Error()))
+		}
+	}
+	out.faults = c.DeliveryFaults
+	switch c.Messages.CarrierLists {
+	case "", "array":
+		out.carrierLists = "array"
+	case "string":
+		out.carrierLists = "string"
+	default:
+		ps = append(ps, sec.At("messages.carrierLists", `want "array" or "string"`))
+	}
+	return ps
+}
+
+// checkChangeShape checks a change request's kind and identifiers.
+func checkChangeShape(r ChangeRequest) error {
+	if _, ok := ChangeCodes[strings.ToLower(r.Change)]; !ok {
+		return fmt.Errorf("change %q: want one of %s", r.Change, strings.Join(changeKinds, ", "))
+	}
+	if r.CIC != "" {
+		if _, err := normCIC(r.CIC); err != nil {
+			return err
+		}
+	}
+	if r.RespOrg != "" {
+		if _, err := normRespOrg(r.RespOrg); err != nil {
+			return err
+		}
+	}
+	if r.EffDtTm != "" {
+		if _, err := parseEffDtTm(r.EffDtTm); err != nil {
+			return err
+		}
+	}
+	if r.Routing != nil {
+		rt := *r.Routing
+		if err := checkRouting(&rt); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type fieldErr struct{ field, msg string }

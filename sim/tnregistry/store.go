@@ -6,24 +6,99 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/webhook"
 )
 
 // State is one tenant's TFNRegistry: the number registry, customer records,
 // subscriptions, the built-in inboxes and the outbound delivery queue.
 type State struct {
-	mu      sync.RWMutex
-	clock   clock.Clock
-	numbers map[string]*Number
+	mu           sync.RWMutex
+	clock        clock.Clock
+	numbers      map[string]*Number
+	records      map[string]*Record
+	templates    map[string]*Record
+	subs         map[string]Subscription
+	inbox        map[string][]InboxMessage
+	inboxSeq     int
+	events       []*scheduledEvent
+	carrierLists string
+	queue        *webhook.Queue
+}
+
+// scheduledEvent is a change the scenario put on the clock.
+type scheduledEvent struct {
+	Seq    int           `json:"seq"`
+	Due    time.Time     `json:"due"`
+	TFN    string        `json:"tfn"`
+	Req    ChangeRequest `json:"request"`
+	Done   bool          `json:"done"`
+	Error  string        `json:"error,omitempty"`
+	cancel func() bool
 }
 
 func newState(clk clock.Clock) *State {
-	return &State{clock: clk, numbers: map[string]*Number{}}
+	return &State{clock: clk, numbers: map[string]*Number{}, records: map[string]*Record{}, templates: map[string]*Record{},
+		subs: map[string]Subscription{}, inbox: map[string][]InboxMessage{}, carrierLists: "array"}
+}
+
+// armEventsLocked puts pending scenario events on the clock.
+func (s *State) armEventsLocked() {
+	for _, ev := range s.events {
+		if ev.cancel != nil {
+			ev.cancel()
+			ev.cancel = nil
+		}
+		if ev.Done {
+			continue
+		}
+		ev := ev
+		ev.cancel = s.clock.At(ev.Due, func() { s.runEvent(ev) })
+	}
+}
+
+func (s *State) runEvent(ev *scheduledEvent) {
+	s.mu.RLock()
+	done := ev.Done
+	s.mu.RUnlock()
+	if done {
+		return
+	}
+	_, err := s.ApplyChange(ev.TFN, ev.Req)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev.Done, ev.cancel = true, nil
+	if err != nil {
+		ev.Error = err.Error()
+	}
+}
+
+// Events lists the scenario's scheduled changes.
+func (s *State) Events() []scheduledEvent {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]scheduledEvent, len(s.events))
+	for i, ev := range s.events {
+		out[i] = *ev
+		out[i].cancel = nil
+	}
+	return out
 }
 
 // Close stops the state's background work (in-flight deliveries finish).
-func (s *State) Close() {}
+func (s *State) Close() {
+	s.mu.Lock()
+	for _, ev := range s.events {
+		if ev.cancel != nil {
+			ev.cancel()
+			ev.cancel = nil
+		}
+	}
+	s.mu.Unlock()
+	s.queue.Close()
+}
 
 // Lookup reports a toll-free number's registry status and controlling Resp
 // Org. It accepts the number with or without punctuation or a leading 1.
@@ -185,22 +260,48 @@ func (s *State) Numbers(f NumberFilter) ([]Number, int, error) {
 
 // snapshot is the exported form of a State.
 type snapshot struct {
-	Numbers []Number `json:"numbers"`
+	Numbers       []Number                  `json:"numbers"`
+	Records       []Record                  `json:"records"`
+	Templates     []Record                  `json:"templates"`
+	Subscriptions []Subscription            `json:"subscriptions"`
+	Inbox         map[string][]InboxMessage `json:"inbox"`
+	InboxSeq      int                       `json:"inboxSeq"`
+	Events        []scheduledEvent          `json:"events"`
+	Deliveries    webhook.Snapshot          `json:"deliveries"`
 }
 
 // Export returns the state's snapshot, sorted for byte-identical encoding.
 func (s *State) Export() any {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	snap := snapshot{Numbers: make([]Number, 0, len(s.numbers))}
+	snap := snapshot{Numbers: make([]Number, 0, len(s.numbers)), Records: []Record{}, Templates: []Record{},
+		Subscriptions: s.subsLocked(), Inbox: map[string][]InboxMessage{}, InboxSeq: s.inboxSeq, Events: []scheduledEvent{}}
 	for _, n := range s.numbers {
 		snap.Numbers = append(snap.Numbers, *n)
 	}
 	sort.Slice(snap.Numbers, func(i, j int) bool { return snap.Numbers[i].TFN < snap.Numbers[j].TFN })
+	for _, r := range s.records {
+		snap.Records = append(snap.Records, r.clone())
+	}
+	sort.Slice(snap.Records, func(i, j int) bool { return snap.Records[i].TFN < snap.Records[j].TFN })
+	for _, r := range s.templates {
+		snap.Templates = append(snap.Templates, r.clone())
+	}
+	sort.Slice(snap.Templates, func(i, j int) bool { return snap.Templates[i].TmplName < snap.Templates[j].TmplName })
+	for k, v := range s.inbox {
+		snap.Inbox[k] = append([]InboxMessage{}, v...)
+	}
+	for _, ev := range s.events {
+		e := *ev
+		e.cancel = nil
+		snap.Events = append(snap.Events, e)
+	}
+	snap.Deliveries = s.queue.Export()
 	return snap
 }
 
-// Import replaces the state with a snapshot.
+// Import replaces the state with a snapshot, re-arming pending scenario
+// events and deliveries on the clock.
 func (s *State) Import(data json.RawMessage) error {
 	var snap snapshot
 	if err := json.Unmarshal(data, &snap); err != nil {
@@ -211,8 +312,37 @@ func (s *State) Import(data json.RawMessage) error {
 		n := snap.Numbers[i]
 		numbers[n.TFN] = &n
 	}
+	records := map[string]*Record{}
+	for i := range snap.Records {
+		r := snap.Records[i]
+		records[r.TFN] = &r
+	}
+	templates := map[string]*Record{}
+	for i := range snap.Templates {
+		r := snap.Templates[i]
+		templates[r.TmplName] = &r
+	}
+	subs := map[string]Subscription{}
+	for _, sub := range snap.Subscriptions {
+		subs[sub.key()] = sub
+	}
+	if snap.Inbox == nil {
+		snap.Inbox = map[string][]InboxMessage{}
+	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.numbers = numbers
-	return nil
+	for _, ev := range s.events {
+		if ev.cancel != nil {
+			ev.cancel()
+		}
+	}
+	s.numbers, s.records, s.templates, s.subs = numbers, records, templates, subs
+	s.inbox, s.inboxSeq = snap.Inbox, snap.InboxSeq
+	s.events = nil
+	for i := range snap.Events {
+		ev := snap.Events[i]
+		s.events = append(s.events, &ev)
+	}
+	s.armEventsLocked()
+	s.mu.Unlock()
+	return s.queue.Import(snap.Deliveries)
 }
