@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "validate":
 		return validate(args, stdout, stderr)
 	case "routes":
-		return routes(stdout)
+		return routes(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "simulator", version)
 		return nil
