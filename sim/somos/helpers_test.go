@@ -83,7 +83,7 @@ func newEnv(t *testing.T, section string) *env {
 	p := New(Options{Registry: func(*tenant.World) Registry { return reg }})
 	cfg, err := p.Configure(sc.Sections[Name], sc)
 	require.NoError(t, err)
-	w := tenant.NewWorld("t1", sc)
+	w := tenant.NewWorld(tenant.Default, sc)
 	st, err := p.NewState(provider.Env{World: w, Clock: w.Clock, Faker: fake.New(42, Name), Seed: 42, Start: testStart}, cfg)
 	require.NoError(t, err)
 	w.AddState(Name, st)

@@ -98,3 +98,18 @@ func storeOf(r *http.Request) (*Store, error) {
 	}
 	return s, nil
 }
+
+// StateRegistry reads the registry from another provider's state in the
+// same world (the TFNRegistry's state implements Lookup), so wiring is
+// somos.New(somos.Options{Registry: somos.StateRegistry("tnregistry")}).
+func StateRegistry(name string) func(w *tenant.World) Registry {
+	return func(w *tenant.World) Registry {
+		if w == nil {
+			return nil
+		}
+		if r, ok := w.State(name).(Registry); ok && r != nil {
+			return r
+		}
+		return nil
+	}
+}
