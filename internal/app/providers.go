@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/sim/flowroute"
+	"github.com/telecomsim/simulator/sim/somos"
 	"github.com/telecomsim/simulator/sim/tmobile"
 	"github.com/telecomsim/simulator/sim/tnregistry"
 )
@@ -13,6 +14,7 @@ func Providers() []provider.Provider {
 	return []provider.Provider{
 		flowroute.New(nil),
 		tnregistry.New(),
+		somos.New(somos.Options{Registry: somos.StateRegistry("tnregistry")}),
 		tmobile.New(),
 	}
 }
