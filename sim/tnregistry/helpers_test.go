@@ -18,6 +18,8 @@ import (
 	"github.com/telecomsim/simulator/internal/tenant"
 )
 
+type tenantWorld = tenant.World
+
 const frozenHeader = "version: 1\nseed: 7\nclock: {start: \"2026-01-05T09:00:00Z\", mode: frozen}\n"
 
 func parseScenario(t *testing.T, body string) *scenario.Scenario {

@@ -181,6 +181,9 @@ func checkCICList(field string, l []string) ([]string, error) {
 	if len(l) > 20 {
 		return nil, fmt.Errorf("%s: at most 20 CICs", field)
 	}
+	if l == nil {
+		return nil, nil
+	}
 	out := make([]string, 0, len(l))
 	for _, c := range l {
 		n, err := normCIC(c)
@@ -296,16 +299,27 @@ func (r *Routing) cics() []string {
 
 func (r Routing) clone() Routing {
 	c := r
-	c.InterLATACarrier = append([]string{}, r.InterLATACarrier...)
-	c.IntraLATACarrier = append([]string{}, r.IntraLATACarrier...)
-	c.AOSRecords = append([]AOSRecord{}, r.AOSRecords...)
-	c.DestNums = append([]DestNum{}, r.DestNums...)
-	c.CPRSections = make([]CPRSection, len(r.CPRSections))
-	for i, s := range r.CPRSections {
-		s.Nodes = append([]CPRNode{}, s.Nodes...)
-		c.CPRSections[i] = s
+	c.InterLATACarrier = cloneSlice(r.InterLATACarrier)
+	c.IntraLATACarrier = cloneSlice(r.IntraLATACarrier)
+	c.AOSRecords = cloneSlice(r.AOSRecords)
+	c.DestNums = cloneSlice(r.DestNums)
+	if r.CPRSections != nil {
+		c.CPRSections = make([]CPRSection, len(r.CPRSections))
+		for i, s := range r.CPRSections {
+			s.Nodes = cloneSlice(s.Nodes)
+			c.CPRSections[i] = s
+		}
 	}
 	return c
+}
+
+// cloneSlice copies a slice, keeping nil as nil (a routing change only
+// replaces the parts it sets).
+func cloneSlice[T any](l []T) []T {
+	if l == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(l)), l...)
 }
 
 func (r *Record) clone() Record {
