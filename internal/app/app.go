@@ -58,6 +58,7 @@ type loaded struct {
 	sc     *scenario.Scenario
 	cfgs   map[string]any
 	faults []fault.Rule
+	events []plannedEvent
 }
 
 // App is the simulator.
@@ -178,6 +179,9 @@ func (a *App) configure(sc *scenario.Scenario) (*loaded, error) {
 	rules, fps := a.configureFaults(sc)
 	l.faults = rules
 	ps = append(ps, fps...)
+	events, eps := a.parseEvents(sc)
+	l.events = events
+	ps = append(ps, eps...)
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}

@@ -92,6 +92,7 @@ func (a *App) engineRoutes() []provider.Route {
 		{Method: http.MethodPost, Path: "/faults", Name: "add a fault rule", Handler: a.addFault},
 		{Method: http.MethodDelete, Path: "/faults", Name: "remove every fault rule", Handler: a.clearFaults},
 		{Method: http.MethodDelete, Path: "/faults/{id}", Name: "remove one fault rule", Handler: a.removeFault},
+		{Method: http.MethodGet, Path: "/events", Name: "the scenario's scheduled events, pending and done", Handler: a.listEvents},
 	}...)
 }
 
@@ -205,14 +206,17 @@ func (a *App) attachEngine(w *tenant.World, l *loaded) {
 	w.SetExtra(faultsKey, set)
 }
 
-func (a *App) scheduleEvents(w *tenant.World, l *loaded) {}
-
 type engineDoc struct {
-	Faults any `json:"faults"`
+	Faults any         `json:"faults"`
+	Events []eventItem `json:"events"`
 }
 
 func (a *App) exportEngine(w *tenant.World) engineDoc {
-	return engineDoc{Faults: faultsOf(w).Export()}
+	doc := engineDoc{Faults: faultsOf(w).Export(), Events: []eventItem{}}
+	if l := eventsOf(w); l != nil {
+		doc.Events = l.export()
+	}
+	return doc
 }
 
 func (a *App) importEngine(w *tenant.World, raw []byte) error {
@@ -221,9 +225,13 @@ func (a *App) importEngine(w *tenant.World, raw []byte) error {
 	}
 	var doc struct {
 		Faults json.RawMessage `json:"faults"`
+		Events json.RawMessage `json:"events"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return err
+	}
+	if err := a.importEvents(w, doc.Events); err != nil {
+		return fmt.Errorf("events: %w", err)
 	}
 	if len(doc.Faults) == 0 || string(doc.Faults) == "null" {
 		return nil

@@ -125,3 +125,17 @@ type Credential struct {
 type Credentialed interface {
 	Credentials(cfg any) []Credential
 }
+
+// Actor is implemented by providers whose levers can be scheduled as
+// scenario events (events: [{at: "+5m", provider: flowroute, action:
+// approve, id: 17608}]).
+type Actor interface {
+	// Actions describes the action names the provider accepts, for docs
+	// and error messages.
+	Actions() map[string]string
+	// Action decodes and checks one event's arguments (the event's keys
+	// other than at, provider and action, decoded with args.Decode) when the
+	// scenario loads, and returns what to run on a tenant's state when the
+	// event falls due.
+	Action(name string, args scenario.Section) (func(st tenant.State) error, error)
+}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/tenant"
 )
 
 func (p *Provider) controlDecide(w http.ResponseWriter, r *http.Request, approve bool) {
@@ -38,4 +40,30 @@ func (p *Provider) controlApprove(w http.ResponseWriter, r *http.Request) {
 }
 func (p *Provider) controlReject(w http.ResponseWriter, r *http.Request) {
 	p.controlDecide(w, r, false)
+}
+
+// Actions implements provider.Actor.
+func (p *Provider) Actions() map[string]string {
+	return map[string]string{
+		"approve": "approve a pending CNAM record now: {id}",
+		"reject":  "reject a pending CNAM record now: {id, reason}",
+	}
+}
+
+// Action implements provider.Actor.
+func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State) error, error) {
+	var a struct {
+		ID     int64  `yaml:"id"`
+		Reason string `yaml:"reason"`
+	}
+	if err := args.Decode(&a); err != nil {
+		return nil, err
+	}
+	if a.ID <= 0 {
+		return nil, scenario.Problems{args.At("id", "required: the CNAM record id")}
+	}
+	return func(st tenant.State) error {
+		_, err := st.(*State).Decide(a.ID, name == "approve", a.Reason)
+		return err
+	}, nil
 }
