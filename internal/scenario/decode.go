@@ -17,6 +17,18 @@ type Section struct {
 	File string
 	Path string // dotted path of the section in the file, e.g. "flowroute"
 	Node *yaml.Node
+
+	// origin names the file of nodes that came from an included file; other
+	// nodes belong to File.
+	origin map[*yaml.Node]string
+}
+
+// fileOf returns the file a node was read from.
+func (s Section) fileOf(n *yaml.Node) string {
+	if f, ok := s.origin[n]; ok {
+		return f
+	}
+	return s.File
 }
 
 // Present reports whether the section was written in the file.
@@ -29,7 +41,7 @@ func (s Section) Decode(v any) error {
 	if !s.Present() {
 		return nil
 	}
-	return decodeStrict(s.File, s.Path, s.Node, v)
+	return decodeStrict(s.fileOf, s.Path, s.Node, v)
 }
 
 // At returns the problem located at the field with the given path below the
@@ -43,7 +55,7 @@ func (s Section) At(path, msg string) Problem {
 	}
 	p := Problem{File: s.File, Path: full, Msg: msg}
 	if n != nil {
-		p.Line, p.Col = n.Line, n.Column
+		p.File, p.Line, p.Col = s.fileOf(n), n.Line, n.Column
 	}
 	return p
 }
@@ -109,14 +121,14 @@ var (
 
 // decodeStrict checks n against v's type field by field (so every problem has
 // a path and a position), then decodes it.
-func decodeStrict(file, path string, n *yaml.Node, v any) error {
+func decodeStrict(fileOf func(*yaml.Node) string, path string, n *yaml.Node, v any) error {
 	var ps Problems
-	check(file, path, n, reflect.TypeOf(v).Elem(), &ps)
+	check(fileOf, path, n, reflect.TypeOf(v).Elem(), &ps)
 	if len(ps) > 0 {
 		return ps.Err()
 	}
 	if err := n.Decode(v); err != nil {
-		return Problems{{File: file, Line: n.Line, Col: n.Column, Path: path, Msg: cleanYAMLError(err)}}
+		return Problems{{File: fileOf(n), Line: n.Line, Col: n.Column, Path: path, Msg: cleanYAMLError(err)}}
 	}
 	return nil
 }
@@ -162,7 +174,7 @@ func yamlFields(t reflect.Type) map[string]reflect.StructField {
 	return out
 }
 
-func check(file, path string, n *yaml.Node, t reflect.Type, ps *Problems) {
+func check(fileOf func(*yaml.Node) string, path string, n *yaml.Node, t reflect.Type, ps *Problems) {
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {
 			return
@@ -176,7 +188,7 @@ func check(file, path string, n *yaml.Node, t reflect.Type, ps *Problems) {
 		return
 	}
 	add := func(msg string) {
-		*ps = append(*ps, Problem{File: file, Line: n.Line, Col: n.Column, Path: path, Msg: msg})
+		*ps = append(*ps, Problem{File: fileOf(n), Line: n.Line, Col: n.Column, Path: path, Msg: msg})
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -210,16 +222,16 @@ func check(file, path string, n *yaml.Node, t reflect.Type, ps *Problems) {
 			}
 			kp := joinPath(path, k.Value)
 			if seen[k.Value] {
-				*ps = append(*ps, Problem{File: file, Line: k.Line, Col: k.Column, Path: kp, Msg: "duplicate key"})
+				*ps = append(*ps, Problem{File: fileOf(k), Line: k.Line, Col: k.Column, Path: kp, Msg: "duplicate key"})
 				continue
 			}
 			seen[k.Value] = true
 			f, ok := fields[k.Value]
 			if !ok {
-				*ps = append(*ps, Problem{File: file, Line: k.Line, Col: k.Column, Path: kp, Msg: "unknown field" + suggest(k.Value, fields)})
+				*ps = append(*ps, Problem{File: fileOf(k), Line: k.Line, Col: k.Column, Path: kp, Msg: "unknown field" + suggest(k.Value, fields)})
 				continue
 			}
-			check(file, kp, val, f.Type, ps)
+			check(fileOf, kp, val, f.Type, ps)
 		}
 	case reflect.Slice, reflect.Array:
 		if n.Kind != yaml.SequenceNode {
@@ -227,7 +239,7 @@ func check(file, path string, n *yaml.Node, t reflect.Type, ps *Problems) {
 			return
 		}
 		for i, c := range n.Content {
-			check(file, fmt.Sprintf("%s[%d]", path, i), c, t.Elem(), ps)
+			check(fileOf, fmt.Sprintf("%s[%d]", path, i), c, t.Elem(), ps)
 		}
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
@@ -237,10 +249,10 @@ func check(file, path string, n *yaml.Node, t reflect.Type, ps *Problems) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			if err := k.Decode(reflect.New(t.Key()).Interface()); err != nil {
-				*ps = append(*ps, Problem{File: file, Line: k.Line, Col: k.Column, Path: joinPath(path, k.Value), Msg: "bad key: " + cleanYAMLError(err)})
+				*ps = append(*ps, Problem{File: fileOf(k), Line: k.Line, Col: k.Column, Path: joinPath(path, k.Value), Msg: "bad key: " + cleanYAMLError(err)})
 				continue
 			}
-			check(file, joinPath(path, k.Value), val, t.Elem(), ps)
+			check(fileOf, joinPath(path, k.Value), val, t.Elem(), ps)
 		}
 	case reflect.Interface:
 		return

@@ -77,10 +77,12 @@ func Parse(file string, data []byte, providers []string, read func(string) ([]by
 	if err != nil {
 		return nil, err
 	}
-	root, err = resolveIncludes(file, root, read, 0)
+	origin := map[*yaml.Node]string{}
+	root, err = resolveIncludes(file, root, read, 0, origin)
 	if err != nil {
 		return nil, err
 	}
+	hs := Section{File: file, Node: root, origin: origin}
 	known := map[string]bool{}
 	for _, p := range providers {
 		known[p] = true
@@ -91,31 +93,36 @@ func Parse(file string, data []byte, providers []string, read func(string) ([]by
 		return nil, Problems{{File: file, Line: root.Line, Col: root.Column, Msg: "a scenario must be a mapping with at least a version"}}
 	}
 	header := &yaml.Node{Kind: yaml.MappingNode}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
+		if seen[k.Value] {
+			ps = append(ps, Problem{File: hs.fileOf(k), Line: k.Line, Col: k.Column, Path: k.Value, Msg: "duplicate key"})
+			continue
+		}
+		seen[k.Value] = true
 		switch {
 		case k.Value == "faults":
-			s.Faults = Section{File: file, Path: "faults", Node: v}
+			s.Faults = Section{File: file, Path: "faults", Node: v, origin: origin}
 		case k.Value == "events":
-			s.Events = Section{File: file, Path: "events", Node: v}
+			s.Events = Section{File: file, Path: "events", Node: v, origin: origin}
 		case genericKeys[k.Value]:
 			header.Content = append(header.Content, k, v)
 		case known[k.Value]:
-			s.Sections[k.Value] = Section{File: file, Path: k.Value, Node: v}
+			s.Sections[k.Value] = Section{File: file, Path: k.Value, Node: v, origin: origin}
 		default:
 			names := append([]string{}, providers...)
 			for g := range genericKeys {
 				names = append(names, g)
 			}
 			sort.Strings(names)
-			ps = append(ps, Problem{File: file, Line: k.Line, Col: k.Column, Path: k.Value,
+			ps = append(ps, Problem{File: hs.fileOf(k), Line: k.Line, Col: k.Column, Path: k.Value,
 				Msg: "unknown top-level key (known: " + strings.Join(names, ", ") + ")"})
 		}
 	}
-	if err := decodeStrict(file, "", header, &s.Header); err != nil {
+	if err := decodeStrict(hs.fileOf, "", header, &s.Header); err != nil {
 		ps = append(ps, AsProblems(err)...)
 	}
-	hs := Section{File: file, Node: root}
 	if len(ps) == 0 {
 		switch {
 		case s.Version == 0:
@@ -188,7 +195,9 @@ func yamlSyntaxProblem(file string, err error) Problem {
 // file: included files are read first, in order, and the including file's
 // values override theirs (mappings merge key by key; lists and scalars are
 // replaced).
-func resolveIncludes(file string, root *yaml.Node, read func(string) ([]byte, error), depth int) (*yaml.Node, error) {
+//
+// origin records, for every node read from an included file, that file's name.
+func resolveIncludes(file string, root *yaml.Node, read func(string) ([]byte, error), depth int, origin map[*yaml.Node]string) (*yaml.Node, error) {
 	if root.Kind != yaml.MappingNode {
 		return root, nil
 	}
@@ -221,17 +230,31 @@ func resolveIncludes(file string, root *yaml.Node, read func(string) ([]byte, er
 		if err != nil {
 			return nil, err
 		}
-		inc, err = resolveIncludes(name, inc, read, depth+1)
+		markOrigin(inc, name, origin)
+		inc, err = resolveIncludes(name, inc, read, depth+1, origin)
 		if err != nil {
 			return nil, err
 		}
-		merged = mergeNodes(merged, inc)
+		merged = mergeNodes(merged, inc, origin)
 	}
-	return mergeNodes(merged, root), nil
+	return mergeNodes(merged, root, origin), nil
 }
 
-// mergeNodes overlays top on base.
-func mergeNodes(base, top *yaml.Node) *yaml.Node {
+// markOrigin records file as the origin of n and every node below it that
+// has none yet.
+func markOrigin(n *yaml.Node, file string, origin map[*yaml.Node]string) {
+	if _, ok := origin[n]; ok {
+		return
+	}
+	origin[n] = file
+	for _, c := range n.Content {
+		markOrigin(c, file, origin)
+	}
+}
+
+// mergeNodes overlays top on base. A merged mapping takes top's position, so
+// it also takes top's origin.
+func mergeNodes(base, top *yaml.Node, origin map[*yaml.Node]string) *yaml.Node {
 	if base == nil {
 		return top
 	}
@@ -239,6 +262,9 @@ func mergeNodes(base, top *yaml.Node) *yaml.Node {
 		return top
 	}
 	out := &yaml.Node{Kind: yaml.MappingNode, Tag: top.Tag, Line: top.Line, Column: top.Column}
+	if f, ok := origin[top]; ok {
+		origin[out] = f
+	}
 	index := map[string]int{}
 	for i := 0; i+1 < len(base.Content); i += 2 {
 		if base.Content[i].Value == "include" {
@@ -254,7 +280,7 @@ func mergeNodes(base, top *yaml.Node) *yaml.Node {
 		}
 		if j, ok := index[k.Value]; ok {
 			out.Content[j] = k
-			out.Content[j+1] = mergeNodes(out.Content[j+1], v)
+			out.Content[j+1] = mergeNodes(out.Content[j+1], v, origin)
 			continue
 		}
 		out.Content = append(out.Content, k, v)
