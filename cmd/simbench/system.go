@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+// machine describes where the numbers came from.
+func machine() string {
+	model := "unknown CPU"
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+		f.Close()
+	}
+	return fmt.Sprintf("%s, %d CPUs (runtime.NumCPU), %s %s/%s", model, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// rssOf reads VmRSS (bytes) of a process from /proc; pid 0 is this process.
+func rssOf(pid int) (int64, error) {
+	path := "/proc/self/status"
+	if pid != 0 {
+		path = "/proc/" + strconv.Itoa(pid) + "/status"
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			f := strings.Fields(v)
+			if len(f) >= 1 {
+				kb, err := strconv.ParseInt(f[0], 10, 64)
+				return kb * 1024, err
+			}
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in %s", path)
+}
+
+// pinSelf puts every thread of this process on cpu with taskset(1) and limits
+// the Go scheduler to one P. Threads started later inherit the mask.
+func pinSelf(cpu int) error {
+	tp, err := exec.LookPath("taskset")
+	if err != nil {
+		return fmt.Errorf("taskset not found: %w", err)
+	}
+	out, err := exec.Command(tp, "-a", "-p", "-c", strconv.Itoa(cpu), strconv.Itoa(os.Getpid())).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("taskset: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	runtime.GOMAXPROCS(1)
+	return nil
+}
+
+// selfCommand runs this binary again with args, under taskset on cpu when
+// cpu >= 0, with GOMAXPROCS=procs when procs > 0.
+func selfCommand(cpu, procs int, args ...string) (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	var cmd *exec.Cmd
+	if cpu >= 0 {
+		tp, err := exec.LookPath("taskset")
+		if err != nil {
+			return nil, err
+		}
+		cmd = exec.Command(tp, append([]string{"-c", strconv.Itoa(cpu), exe}, args...)...)
+	} else {
+		cmd = exec.Command(exe, args...)
+	}
+	cmd.Env = os.Environ()
+	if procs > 0 {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(procs))
+	}
+	cmd.Stderr = os.Stderr
+	return cmd, nil
+}

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+// plan is everything a load generator needs to build sessions for one
+// workload. The parent process prepares it against the simulator (tenants,
+// tokens) and hands it, as JSON, to a load generator in a child process when
+// the run is pinned.
+type plan struct {
+	Workload string   `json:"workload"`
+	Parts    []string `json:"parts,omitempty"` // mixed: which flows take part
+	// Tenants are path prefixes ("/t/bench-7"); empty means the default tenant.
+	Tenants []string `json:"tenants,omitempty"`
+
+	FlowrouteAuth string `json:"flowrouteAuth,omitempty"`
+
+	SomosTenant string `json:"somosTenant,omitempty"`
+	SomosToken  string `json:"somosToken,omitempty"`
+	SomosEntity string `json:"somosEntity,omitempty"`
+
+	Skipped []string `json:"skipped,omitempty"` // flows left out, with why
+}
+
+const (
+	flowrouteUser = "demo-access-key"
+	flowroutePass = "demo-secret-key"
+	headlinePath  = "/flowroute/v2/cnams"
+)
+
+func basicAuth(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+}
+
+// newSession builds worker w's session.
+func (p *plan) newSession(w int) session {
+	switch p.Workload {
+	case "headline":
+		return &repeat{o: op{Method: http.MethodGet, Path: headlinePath, Header: http.Header{"Authorization": {p.FlowrouteAuth}}}}
+	case "tenants":
+		return &tenantsSession{p: p, i: w}
+	case "mixed":
+		var flows []session
+		for _, part := range p.Parts {
+			switch part {
+			case "flowroute":
+				flows = append(flows, &flowrouteFlow{auth: p.FlowrouteAuth, prefix: p.Tenants[w%len(p.Tenants)], worker: w})
+			case "somos":
+				flows = append(flows, &somosWalk{prefix: "/t/" + p.SomosTenant, token: p.SomosToken, entity: p.SomosEntity})
+			}
+		}
+		return &roundRobin{flows: flows}
+	case "somos":
+		return &somosWalk{prefix: "/t/" + p.SomosTenant, token: p.SomosToken, entity: p.SomosEntity}
+	}
+	panic("unknown workload " + p.Workload)
+}
+
+// repeat sends the same request forever.
+type repeat struct{ o op }
+
+func (r *repeat) next() op               { return r.o }
+func (r *repeat) observe(op, int, []byte) {}
+
+// tenantsSession walks the tenants: worker w's n-th request goes to tenant
+// (w + n*step) mod len, so all tenants are busy at once.
+type tenantsSession struct {
+	p *plan
+	i int
+}
+
+func (t *tenantsSession) next() op {
+	prefix := t.p.Tenants[t.i%len(t.p.Tenants)]
+	t.i += 7
+	return op{Method: http.MethodGet, Path: prefix + headlinePath, Header: http.Header{"Authorization": {t.p.FlowrouteAuth}}}
+}
+func (t *tenantsSession) observe(op, int, []byte) {}
+
+// roundRobin interleaves several flows, one request each in turn.
+type roundRobin struct {
+	flows []session
+	i     int
+	last  session
+}
+
+func (r *roundRobin) next() op {
+	r.last = r.flows[r.i%len(r.flows)]
+	r.i++
+	return r.last.next()
+}
+func (r *roundRobin) observe(o op, st int, b []byte) { r.last.observe(o, st, b) }
+
+var createSeq atomic.Int64
+
+// flowrouteFlow lists, creates a CNAM record and reads it back.
+type flowrouteFlow struct {
+	auth   string
+	prefix string
+	worker int
+	step   int
+	lastID string
+}
+
+func (f *flowrouteFlow) next() op {
+	h := http.Header{"Authorization": {f.auth}}
+	switch f.step % 3 {
+	case 0:
+		return op{Method: http.MethodGet, Path: f.prefix + "/flowroute/v2/cnams?limit=10", Header: h}
+	case 1:
+		h.Set("Content-Type", "application/json")
+		// Values are at most 15 characters: "BENCH " + base-36 counter.
+		v := "BENCH " + strings.ToUpper(strconv.FormatInt(createSeq.Add(1), 36))
+		b, _ := json.Marshal(map[string]string{"value": v})
+		return op{Method: http.MethodPost, Path: f.prefix + "/flowroute/v2/cnams", Body: b, Header: h}
+	default:
+		id := f.lastID
+		if id == "" {
+			id = "1"
+		}
+		return op{Method: http.MethodGet, Path: f.prefix + "/flowroute/v2/cnams/" + id, Header: h}
+	}
+}
+
+func (f *flowrouteFlow) observe(o op, st int, b []byte) {
+	if f.step%3 == 1 && st == http.StatusCreated {
+		if raw, ok := jsonField(b, "data", "id"); ok {
+			var s string
+			var n json.Number
+			if json.Unmarshal(raw, &s) == nil {
+				f.lastID = s
+			} else if json.Unmarshal(raw, &n) == nil {
+				f.lastID = n.String()
+			}
+		}
+	}
+	f.step++
+}
+
+// somosWalk pages through POST /somos/cnam/list, following LastEvaluatedKey
+// and starting over after the last page.
+type somosWalk struct {
+	prefix, token, entity string
+	key                   json.RawMessage
+}
+
+func (s *somosWalk) next() op {
+	req := map[string]any{"Limit": 25}
+	if s.entity != "" {
+		req["entityID"] = s.entity
+	}
+	if len(s.key) > 0 {
+		req["LastEvaluatedKey"] = s.key
+	}
+	b, _ := json.Marshal(req)
+	return op{Method: http.MethodPost, Path: s.prefix + "/somos/cnam/list", Body: b,
+		Header: http.Header{"Authorization": {s.token}, "Content-Type": {"application/json"}}}
+}
+
+func (s *somosWalk) observe(o op, st int, b []byte) {
+	s.key = nil
+	if st != http.StatusOK {
+		return
+	}
+	for _, path := range [][]string{{"LastEvaluatedKey"}, {"data", "LastEvaluatedKey"}} {
+		if raw, ok := jsonField(b, path...); ok && string(raw) != "null" {
+			s.key = raw
+			return
+		}
+	}
+}
+
+// prepare builds a workload's plan against the simulator at simBase: it
+// creates the tenants it needs and fetches tokens.
+func prepare(ctx context.Context, simBase, workload string, providers map[string]bool) (*plan, error) {
+	p := &plan{Workload: workload, FlowrouteAuth: basicAuth(flowrouteUser, flowroutePass)}
+	c := newClient(4)
+	defer c.CloseIdleConnections()
+	var buf bytes.Buffer
+	switch workload {
+	case "headline":
+	case "tenants":
+		for i := 0; i < 100; i++ {
+			p.Tenants = append(p.Tenants, fmt.Sprintf("/t/bench-tenant-%03d", i))
+		}
+		for _, t := range p.Tenants {
+			st, err := do(ctx, c, simBase, op{Method: http.MethodGet, Path: t + headlinePath, Header: http.Header{"Authorization": {p.FlowrouteAuth}}}, &buf)
+			if err != nil || st != http.StatusOK {
+				return nil, fmt.Errorf("tenant %s: status %d, %v", t, st, err)
+			}
+		}
+	case "mixed":
+		p.Parts = []string{"flowroute"}
+		for i := 0; i < 8; i++ {
+			p.Tenants = append(p.Tenants, fmt.Sprintf("/t/bench-mixed-%d", i))
+		}
+		if providers["somos"] {
+			if err := prepareSomos(ctx, c, simBase, p); err != nil {
+				p.Skipped = append(p.Skipped, "somos: "+err.Error())
+			} else {
+				p.Parts = append(p.Parts, "somos")
+			}
+		} else {
+			p.Skipped = append(p.Skipped, "somos: not registered in internal/app/providers.go")
+		}
+		if !providers["call48"] {
+			p.Skipped = append(p.Skipped, "call48: not registered in internal/app/providers.go")
+		} else {
+			p.Skipped = append(p.Skipped, "call48: search+purchase flow not written yet")
+		}
+	case "somos":
+		if !providers["somos"] {
+			return nil, fmt.Errorf("somos is not registered in internal/app/providers.go")
+		}
+		if err := prepareSomos(ctx, c, simBase, p); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("unknown workload %q", workload)
+	}
+	return p, nil
+}
+
+// prepareSomos finds a user with a refresh token through the control API,
+// trades it for an IdToken and seeds a few hundred CNAM records so the walk
+// has pages.
+func prepareSomos(ctx context.Context, c *http.Client, base string, p *plan) error {
+	p.SomosTenant = "bench-somos"
+	prefix := "/t/" + p.SomosTenant
+	var buf bytes.Buffer
+	st, err := do(ctx, c, base, op{Method: http.MethodGet, Path: prefix + "/__sim/somos/users"}, &buf)
+	if err != nil || st != http.StatusOK {
+		return fmt.Errorf("list users: %d %v", st, err)
+	}
+	var users struct {
+		Users []struct {
+			Email         string `json:"email"`
+			Role          string `json:"role"`
+			EntityID      string `json:"entityID"`
+			Enabled       bool   `json:"enabled"`
+			RefreshTokens []struct {
+				Token   string `json:"token"`
+				Revoked bool   `json:"revoked"`
+			} `json:"refreshTokens"`
+		} `json:"users"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &users); err != nil {
+		return err
+	}
+	var refresh string
+	for _, u := range users.Users {
+		if !u.Enabled {
+			continue
+		}
+		for _, t := range u.RefreshTokens {
+			if !t.Revoked && refresh == "" {
+				refresh, p.SomosEntity = t.Token, u.EntityID
+			}
+		}
+	}
+	if refresh == "" {
+		return fmt.Errorf("the default scenario has no enabled user with a refresh token")
+	}
+	b, _ := json.Marshal(map[string]string{"refreshToken": refresh})
+	st, err = do(ctx, c, base, op{Method: http.MethodPost, Path: prefix + "/somos/public/apitoken", Body: b, Header: http.Header{"Content-Type": {"application/json"}}}, &buf)
+	if err != nil || st != http.StatusOK {
+		return fmt.Errorf("apitoken: %d %v %s", st, err, truncate(buf.Bytes(), 200))
+	}
+	raw, ok := jsonField(buf.Bytes(), "data", "AuthenticationResult", "IdToken")
+	if !ok || json.Unmarshal(raw, &p.SomosToken) != nil {
+		return fmt.Errorf("apitoken: no IdToken in %s", truncate(buf.Bytes(), 200))
+	}
+	return nil
+}
