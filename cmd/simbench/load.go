@@ -37,7 +37,7 @@ type loadResult struct {
 	Target    string          `json:"target"`
 	Requests  int64           `json:"requests"` // measured (after warm-up)
 	Total     int64           `json:"total"`    // every completed request, warm-up included
-	Errors    int64           `json:"errors"` // transport errors and 5xx
+	Errors    int64           `json:"errors"`   // transport errors and 5xx
 	Statuses  map[int]int64   `json:"statuses"`
 	Elapsed   time.Duration   `json:"elapsed"`
 	RPS       float64         `json:"rps"`

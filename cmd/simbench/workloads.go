@@ -68,7 +68,7 @@ func (p *plan) newSession(w int) session {
 // repeat sends the same request forever.
 type repeat struct{ o op }
 
-func (r *repeat) next() op               { return r.o }
+func (r *repeat) next() op                { return r.o }
 func (r *repeat) observe(op, int, []byte) {}
 
 // tenantsSession walks the tenants: worker w's n-th request goes to tenant
