@@ -26,3 +26,15 @@ func TestRouteDocsMatchRouteTable(t *testing.T) {
 		})
 	}
 }
+
+// TestSchemaFileIsCurrent keeps scenarios/schema.json equal to the schema
+// generated from the Go types.
+func TestSchemaFileIsCurrent(t *testing.T) {
+	a, err := app.New(app.Config{Scenario: mustDefault()})
+	require.NoError(t, err)
+	want, err := a.Schema()
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join("..", "..", "scenarios", "schema.json"))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got), "scenarios/schema.json is stale: run go run ./cmd/simulator schema > scenarios/schema.json")
+}

@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/telecomsim/simulator/internal/app"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -47,6 +49,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return validate(args, stdout, stderr)
 	case "routes":
 		return routes(args, stdout)
+	case "schema":
+		a, err := app.New(app.Config{Scenario: mustDefault()})
+		if err != nil {
+			return err
+		}
+		b, err := a.Schema()
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(b)
+		return err
 	case "version":
 		fmt.Fprintln(stdout, "simulator", version)
 		return nil
@@ -64,6 +77,7 @@ const usage = `usage:
   simulator [serve] [flags]      run the simulator (default command)
   simulator validate FILE...     check scenario files; prints file:line:col: field: problem
   simulator routes               list every route of every provider
+  simulator schema               print the JSON Schema of scenario files
   simulator version              print the version
   simulator healthcheck          exit 0 when a running simulator answers /__sim/health
 

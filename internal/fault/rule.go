@@ -487,3 +487,17 @@ func (l Latency) MarshalYAML() (any, error) {
 	}
 	return m, nil
 }
+
+// JSONSchema describes a latency for the scenario JSON Schema: a duration,
+// or a uniform or lognormal distribution.
+func (Latency) JSONSchema() map[string]any {
+	dur := scenario.Duration(0).JSONSchema()
+	return map[string]any{"oneOf": []any{
+		dur,
+		map[string]any{"type": "object", "additionalProperties": false, "required": []string{"uniform"},
+			"properties": map[string]any{"uniform": map[string]any{"type": "array", "items": dur, "minItems": 2, "maxItems": 2}}},
+		map[string]any{"type": "object", "additionalProperties": false, "required": []string{"lognormal"},
+			"properties": map[string]any{"lognormal": map[string]any{"type": "object", "additionalProperties": false,
+				"properties": map[string]any{"median": dur, "sigma": map[string]any{"type": "number", "minimum": 0}}}}},
+	}}
+}
