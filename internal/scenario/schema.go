@@ -121,4 +121,3 @@ func FileSchema(sections map[string]reflect.Type, faultRule reflect.Type) map[st
 	root["required"] = []string{"version"}
 	return root
 }
-
