@@ -1,0 +1,321 @@
+package call48
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var bulkTypes = map[string]struct {
+	id    int
+	event string
+}{
+	"state":       {5, "Bulk State Purchase"},
+	"npa":         {6, "Bulk NPA Purchase"},
+	"lata":        {7, "Bulk LATA Purchase"},
+	"rate_center": {8, "Bulk Rate Center Purchase"},
+}
+
+// BulkInput is POST /lcl-did-bulk-purchase/new.
+type BulkInput struct {
+	OrderType, FwdTrunkGrpID, CnamDip, AllowOffnet, Tag, Notes string
+	CSV                                                        []byte
+	HasFile                                                    bool
+}
+
+// parseBulkCSV reads the search criteria of an order: one line per
+// criterion, the criterion columns of the order type then a quantity
+// ("state,quantity"; "npa,quantity"; "lata,quantity";
+// "state,rate_center,quantity"). A header line is allowed.
+func parseBulkCSV(orderType string, raw []byte) ([]BulkLine, error) {
+	r := csv.NewReader(bytes.NewReader(raw))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	want := 2
+	if orderType == "rate_center" {
+		want = 3
+	}
+	var lines []BulkLine
+	for n := 1; ; n++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, errf(400, "Invalid CSV file: %v", err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) < want {
+			return nil, errf(400, "Invalid CSV file: line %d needs %d columns for order type %s", n, want, orderType)
+		}
+		qs := strings.TrimSpace(rec[want-1])
+		q, err := strconv.Atoi(qs)
+		if err != nil {
+			if n == 1 {
+				continue // header
+			}
+			return nil, errf(400, "Invalid CSV file: line %d: quantity %q is not a number", n, qs)
+		}
+		if q < 1 || q > 1000 {
+			return nil, errf(400, "Invalid CSV file: line %d: quantity must be 1 to 1000", n)
+		}
+		l := BulkLine{Quantity: q, Numbers: []string{}}
+		v := strings.ToUpper(strings.TrimSpace(rec[0]))
+		switch orderType {
+		case "state":
+			if _, ok := fx.state(v); !ok {
+				return nil, errf(400, "Invalid CSV file: line %d: unknown state %q", n, v)
+			}
+			l.State = v
+		case "npa":
+			if len(v) != 3 || !isDigits(v) {
+				return nil, errf(400, "Invalid CSV file: line %d: npa must be 3 digits", n)
+			}
+			l.NPA = v
+		case "lata":
+			if !isDigits(v) {
+				return nil, errf(400, "Invalid CSV file: line %d: lata must be a number", n)
+			}
+			l.LATA = v
+		case "rate_center":
+			if _, ok := fx.state(v); !ok {
+				return nil, errf(400, "Invalid CSV file: line %d: unknown state %q", n, v)
+			}
+			l.State, l.RateCenter = v, strings.ToUpper(strings.TrimSpace(rec[1]))
+		}
+		lines = append(lines, l)
+		if len(lines) > 200 {
+			return nil, errf(400, "Invalid CSV file: at most 200 lines")
+		}
+	}
+	if len(lines) == 0 {
+		return nil, errf(400, "Invalid CSV file: no search criteria")
+	}
+	return lines, nil
+}
+
+func flag01(field, v string) (bool, error) {
+	switch strings.TrimSpace(v) {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	}
+	return false, invalid(field, "must be 0 or 1")
+}
+
+// CreateBulk queues a bulk purchase order.
+func (s *Store) CreateBulk(c Caller, in BulkInput) (*BulkOrder, error) {
+	ot := strings.ToLower(strings.TrimSpace(in.OrderType))
+	if ot == "" {
+		return nil, missing("order_type")
+	}
+	if _, ok := bulkTypes[ot]; !ok {
+		return nil, invalid("order_type", "must be state, lata, npa or rate_center")
+	}
+	if strings.TrimSpace(in.FwdTrunkGrpID) == "" {
+		return nil, missing("fwd_trunk_grpid")
+	}
+	tg, err := strconv.Atoi(strings.TrimSpace(in.FwdTrunkGrpID))
+	if err != nil {
+		return nil, invalid("fwd_trunk_grpid", "must be a number")
+	}
+	if !in.HasFile {
+		return nil, missing("file")
+	}
+	dip, err := flag01("enable_cnam_dip", in.CnamDip)
+	if err != nil {
+		return nil, err
+	}
+	off, err := flag01("allow_offnet", in.AllowOffnet)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := parseBulkCSV(ot, in.CSV)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.accountLocked(c); err != nil {
+		return nil, err
+	}
+	if s.trunkByExtLocked(c, tg) == nil {
+		return nil, errf(400, "Invalid fwd_trunk_grpid %d: no trunk group with this ext_tgid", tg)
+	}
+	now := s.clock.Now()
+	b := &BulkOrder{ID: s.next("bulk", 14), OrderNo: "OBO-4205" + s.randAlnum(14), AccountID: c.AccountID, OrderType: ot, FwdTrunkGrpID: tg,
+		CnamDip: dip, AllowOffnet: off, Tag: in.Tag, Status: BulkQueued, Lines: lines, CreatedAt: now, NextAt: now.Add(s.cfg.bulkStart())}
+	if in.Notes != "" {
+		b.Notes = strPtr(in.Notes)
+	}
+	s.d.Bulk[b.ID] = b
+	s.armLocked("bulk", b.ID, b.NextAt)
+	cp := *b
+	return &cp, nil
+}
+
+// stepBulkLocked moves an order one step: Q -> P, then P -> C (or E).
+func (s *Store) stepBulkLocked(b *BulkOrder, now time.Time) {
+	switch b.Status {
+	case BulkQueued:
+		b.Status, b.NextAt = BulkProcessing, now.Add(s.cfg.bulkDone())
+		s.armLocked("bulk", b.ID, b.NextAt)
+	case BulkProcessing:
+		s.fulfilBulkLocked(b, now)
+		b.NextAt = time.Time{}
+		s.disarmLocked("bulk", b.ID)
+	default:
+		return
+	}
+	s.log.Info("call48 bulk order", "order_no", b.OrderNo, "status", b.Status)
+}
+
+func (s *Store) fulfilBulkLocked(b *BulkOrder, now time.Time) {
+	acc := s.d.Accounts[b.AccountID]
+	setup, _ := s.cfg.price(KindLocal)
+	tg := b.FwdTrunkGrpID
+	total, broke := 0, false
+	for i := range b.Lines {
+		l := &b.Lines[i]
+		for _, num := range append([]string(nil), s.sortedInventoryLocked()...) {
+			if len(l.Numbers) >= l.Quantity || broke {
+				break
+			}
+			n := s.d.Inventory[num]
+			if n == nil || n.Kind != KindLocal || (!b.AllowOffnet && n.Platform != PlatformOD) {
+				continue
+			}
+			if (l.State != "" && n.State != l.State) || (l.NPA != "" && n.Number[:3] != l.NPA) || (l.LATA != "" && n.LATA != l.LATA) || (l.RateCenter != "" && n.RateCenter != l.RateCenter) {
+				continue
+			}
+			if acc == nil || acc.Balance < setup {
+				broke = true
+				break
+			}
+			acc.Balance -= setup
+			t := tg
+			d := s.assignLocked(acc, n, now, "bulk", &t)
+			d.Tags = b.Tag
+			if b.CnamDip {
+				d.CnamLookup = "yes"
+			}
+			l.Numbers = append(l.Numbers, num)
+			total++
+		}
+	}
+	switch {
+	case total == 0 && broke:
+		b.Status, b.Reason = BulkError, "Insufficient balance"
+	case total == 0:
+		b.Status, b.Reason = BulkError, "No numbers available for the requested criteria"
+	default:
+		b.Status = BulkComplete
+		if broke {
+			b.Reason = "Partially fulfilled: insufficient balance"
+		}
+	}
+}
+
+// AdvanceBulk moves an order one step now (a control lever).
+func (s *Store) AdvanceBulk(id int) (*BulkOrder, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.d.Bulk[id]
+	if b == nil {
+		return nil, notFound("Bulk order")
+	}
+	if b.Status != BulkQueued && b.Status != BulkProcessing {
+		return nil, errf(400, "Bulk order %d is already %s", id, b.Status)
+	}
+	s.stepBulkLocked(b, s.clock.Now())
+	cp := *b
+	return &cp, nil
+}
+
+// BulkFilter is GET /lcl-did-bulk-purchase/list.
+type BulkFilter struct {
+	Page, Limit                int
+	OrderType, Status, OrderNo string
+}
+
+// ListBulk returns a page of the caller's orders, newest first.
+func (s *Store) ListBulk(c Caller, f BulkFilter) ([]BulkOrder, []string, int, error) {
+	if f.OrderType != "" {
+		if _, ok := bulkTypes[f.OrderType]; !ok {
+			return nil, nil, 0, invalid("order_type", "must be state, lata, npa or rate_center")
+		}
+	}
+	switch f.Status {
+	case "", BulkQueued, BulkProcessing, BulkComplete, BulkError:
+	default:
+		return nil, nil, 0, invalid("status", "must be Q, P, C or E")
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var all []BulkOrder
+	var owners []string
+	ids := sortedKeys(s.d.Bulk)
+	for i := len(ids) - 1; i >= 0; i-- {
+		b := s.d.Bulk[ids[i]]
+		if !s.visibleLocked(c, b.AccountID) || (f.OrderType != "" && b.OrderType != f.OrderType) || (f.Status != "" && b.Status != f.Status) || (f.OrderNo != "" && b.OrderNo != f.OrderNo) {
+			continue
+		}
+		all = append(all, *b)
+		owners = append(owners, s.d.Accounts[b.AccountID].Username)
+	}
+	lo, hi := pageBounds(f.Page, f.Limit, len(all))
+	return all[lo:hi], owners[lo:hi], len(all), nil
+}
+
+// BulkReport returns the order's summary CSV (which="summary") or DID CSV.
+func (s *Store) BulkReport(c Caller, idStr, which string) ([]byte, error) {
+	id, err := strconv.Atoi(strings.TrimSpace(idStr))
+	if err != nil {
+		return nil, invalid("bulk_order_id", "must be a number")
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b := s.d.Bulk[id]
+	if b == nil || !s.visibleLocked(c, b.AccountID) {
+		return nil, errf(404, "Bulk order %d not found", id)
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if which == "summary" {
+		_ = w.Write([]string{"bulk_order_no", "requested_quantity", "fulfilled_quantity", "search_lata", "search_npa", "search_state", "search_rate_center", "status"})
+		for _, l := range b.Lines {
+			_ = w.Write([]string{b.OrderNo, strconv.Itoa(l.Quantity), strconv.Itoa(len(l.Numbers)), l.LATA, l.NPA, l.State, l.RateCenter, b.Status})
+		}
+	} else {
+		_ = w.Write([]string{"number", "npa", "lata", "state", "ratecenter"})
+		for _, l := range b.Lines {
+			for _, n := range l.Numbers {
+				st, rc, lata := l.State, l.RateCenter, l.LATA
+				if d := s.d.DIDs[s.byNumber[n]]; d != nil && d.Number == n {
+					st, rc, lata = d.State, d.RateCenter, d.LATA
+				}
+				_ = w.Write([]string{"1" + n, n[:3], lata, st, rc})
+			}
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), nil
+}
+
+func (b *BulkOrder) quantities() (int, int) {
+	q, f := 0, 0
+	for _, l := range b.Lines {
+		q += l.Quantity
+		f += len(l.Numbers)
+	}
+	return q, f
+}
+
+var _ = fmt.Sprint
