@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/sim/call48"
 	"github.com/telecomsim/simulator/sim/flowroute"
 	"github.com/telecomsim/simulator/sim/somos"
 	"github.com/telecomsim/simulator/sim/tmobile"
@@ -16,5 +17,6 @@ func Providers() []provider.Provider {
 		tnregistry.New(),
 		somos.New(somos.Options{Registry: somos.StateRegistry("tnregistry")}),
 		tmobile.New(),
+		call48.New(),
 	}
 }
