@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,8 @@ type serveOptions struct {
 	logLevel   string
 	adminToken string
 	maxTenants int
+	watch      bool
+	stateFile  string
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveOptions, error) {
@@ -56,6 +59,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	fs.Var(&o.listen, "listen", "NAME=ADDR: serve one provider alone")
 	fs.StringVar(&o.logLevel, "log-level", env("SIM_LOG_LEVEL", "info"), "log level")
 	fs.StringVar(&o.adminToken, "admin-token", env("SIM_ADMIN_TOKEN", ""), "admin token for /__sim")
+	fs.BoolVar(&o.watch, "watch", env("SIM_WATCH", "") == "true" || env("SIM_WATCH", "") == "1", "reload the scenario file when it changes")
+	fs.StringVar(&o.stateFile, "state-file", env("SIM_STATE_FILE", ""), "save every tenant on shutdown and restore at start")
 	maxT, err := strconv.Atoi(env("SIM_MAX_TENANTS", "10000"))
 	if err != nil {
 		return nil, fmt.Errorf("SIM_MAX_TENANTS: %w", err)
@@ -66,6 +71,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if o.watch && o.scenario == "" {
+		return nil, fmt.Errorf("--watch needs --scenario FILE (the embedded default cannot change)")
 	}
 	if len(o.listen) == 0 {
 		for _, l := range strings.Split(getenv("SIM_LISTEN"), ",") {
@@ -116,6 +124,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: version, AdminToken: o.adminToken, MaxTenants: o.maxTenants})
 	if err != nil {
 		return err
+	}
+	if o.stateFile != "" {
+		n, err := loadState(a, o.stateFile)
+		if err != nil {
+			return fmt.Errorf("--state-file: %w", err)
+		}
+		if n > 0 {
+			log.Info("restored tenants", "file", o.stateFile, "tenants", n)
+		}
 	}
 	if err := a.Check(); err != nil {
 		return err
@@ -172,6 +189,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	banner(stdout, a, sc, main.ln.Addr(), servers[1:])
 
+	if o.watch {
+		loaded, _ := os.ReadFile(o.scenario)
+		go watchScenario(baseCtx, a, o.scenario, loaded, time.Second, log)
+	}
 	errc := make(chan error, len(servers))
 	for _, s := range servers {
 		go func() {
@@ -197,6 +218,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err := s.srv.Shutdown(sctx); err != nil {
 			log.Warn("shutdown", "listener", s.name, "err", err)
 		}
+	}
+	if o.stateFile != "" {
+		n, err := saveState(a, o.stateFile)
+		if err != nil {
+			return fmt.Errorf("--state-file: %w", err)
+		}
+		log.Info("saved tenants", "file", o.stateFile, "tenants", n)
 	}
 	a.Close()
 	log.Info("stopped")

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/telecomsim/simulator/internal/app"
+	"github.com/telecomsim/simulator/internal/clock"
+)
+
+// stateFile is what --state-file holds: every tenant's exported world.
+type stateFile struct {
+	Version int               `json:"version"`
+	Tenants []json.RawMessage `json:"tenants"`
+}
+
+// saveState writes every tenant's world to path atomically.
+func saveState(a *app.App, path string) (int, error) {
+	sf := stateFile{Version: 1, Tenants: []json.RawMessage{}}
+	for _, w := range a.Tenants().All() {
+		b, err := a.Export(w)
+		if err != nil {
+			return 0, fmt.Errorf("tenant %s: %w", w.ID, err)
+		}
+		sf.Tenants = append(sf.Tenants, b)
+	}
+	data, err := json.Marshal(sf)
+	if err != nil {
+		return 0, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".simulator-state-*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return 0, err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return 0, err
+	}
+	if err := tmp.Close(); err != nil {
+		return 0, err
+	}
+	return len(sf.Tenants), os.Rename(tmp.Name(), path)
+}
+
+// loadState restores the tenants saved in path; a missing file is not an
+// error (first start).
+func loadState(a *app.App, path string) (int, error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var sf stateFile
+	if err := json.Unmarshal(data, &sf); err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	for i, raw := range sf.Tenants {
+		var head struct {
+			Tenant string `json:"tenant"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return i, fmt.Errorf("%s: tenant %d: %w", path, i, err)
+		}
+		if _, err := a.Import(head.Tenant, raw); err != nil {
+			return i, fmt.Errorf("%s: tenant %s: %w", path, head.Tenant, err)
+		}
+	}
+	return len(sf.Tenants), nil
+}
+
+// watchScenario reloads the scenario file when its content changes. A bad
+// file is logged and the running scenario kept; a good one replaces it and
+// every tenant restarts from it. last is the content already loaded.
+func watchScenario(ctx context.Context, a *app.App, path string, last []byte, every time.Duration, log *slog.Logger) {
+	for clock.Sleep(ctx, every) == nil {
+		data, err := os.ReadFile(path)
+		if err != nil || bytes.Equal(data, last) {
+			continue
+		}
+		last = data
+		sc, err := a.ParseScenario(path, data, nil)
+		if err != nil {
+			log.Error("scenario reload failed; the previous scenario keeps running", "file", path, "problems", err.Error())
+			continue
+		}
+		if err := a.SetScenario(sc); err != nil {
+			log.Error("scenario reload failed; the previous scenario keeps running", "file", path, "err", err)
+			continue
+		}
+		log.Info("scenario reloaded; tenants restart from it", "file", path, "name", sc.Name)
+	}
+}
