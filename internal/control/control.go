@@ -175,6 +175,7 @@ func (h *Handler) advance(w http.ResponseWriter, r *http.Request, wd *tenant.Wor
 		provider.WriteControlError(w, http.StatusBadRequest, "by: "+err.Error())
 		return
 	}
+	wd.Settle()
 	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
 }
 
@@ -189,6 +190,7 @@ func (h *Handler) setClock(w http.ResponseWriter, r *http.Request, wd *tenant.Wo
 		provider.WriteControlError(w, http.StatusConflict, err.Error())
 		return
 	}
+	wd.Settle()
 	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
 }
 

@@ -273,3 +273,19 @@ func (r *Registry) Len() int {
 	defer r.mu.Unlock()
 	return len(r.worlds)
 }
+
+// Settler is implemented by states whose clock timers start background work
+// (outbound deliveries): Settle returns once that work is done, so a clock
+// advance can return with its consequences visible.
+type Settler interface {
+	Settle()
+}
+
+// Settle waits for every state's background work started by the clock.
+func (w *World) Settle() {
+	for _, name := range w.Names() {
+		if s, ok := w.State(name).(Settler); ok {
+			s.Settle()
+		}
+	}
+}

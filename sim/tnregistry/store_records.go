@@ -594,3 +594,7 @@ func (s *State) Queue() *webhook.Queue { return s.queue }
 
 // Wait blocks until no delivery attempt is running or due (tests).
 func (s *State) Wait() { s.queue.Wait() }
+
+// Settle implements tenant.Settler: a clock advance returns once the
+// deliveries it made due have been attempted.
+func (s *State) Settle() { s.Wait() }
