@@ -69,6 +69,7 @@ type App struct {
 	byName  map[string]*mount
 	tenants *tenant.Registry
 	control http.Handler
+	metrics *metrics
 
 	mu      sync.RWMutex
 	current *loaded
@@ -113,6 +114,7 @@ func New(cfg Config) (*App, error) {
 	if cfg.MaxTenants > 0 {
 		a.tenants.Max = cfg.MaxTenants
 	}
+	a.metrics = newMetrics(a)
 	a.control = a.newControl()
 	return a, nil
 }
@@ -366,6 +368,7 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 	e.DurationMS = float64(clock.Wall().Sub(start).Microseconds()) / 1000
 	e.Fault = faultMarkFrom(ctx)
 	world.Journal.Add(e)
+	a.metrics.observe(m.info.Name, match, e.Status, e.DurationMS/1000)
 	a.log.Debug("request", "tenant", id, "provider", m.info.Name, "method", r.Method, "path", path, "status", rec.status, "ms", e.DurationMS)
 }
 

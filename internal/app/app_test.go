@@ -302,3 +302,21 @@ func TestConcurrentTenantsUnderRace(t *testing.T) {
 		}(srv)
 	}
 }
+
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+	createCNAM(t, srv, "METRIC CO")
+	srv.Advance(10 * time.Minute) // the default scenario's scheduled UNS change is delivered to its inbox
+	resp, err := http.Get(srv.ControlURL() + "/metrics")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	text := string(body)
+	assert.Contains(t, text, `simulator_requests_total{provider="flowroute",route="POST /v2/cnams",status="201"}`)
+	assert.Contains(t, text, `simulator_request_duration_seconds_bucket{provider="flowroute"`)
+	assert.Contains(t, text, "simulator_tenants ")
+	assert.Contains(t, text, "simulator_journal_entries ")
+	assert.Contains(t, text, `simulator_callback_deliveries{provider="tnregistry",status="delivered"}`)
+}

@@ -92,6 +92,7 @@ func (a *App) engineRoutes() []provider.Route {
 		{Method: http.MethodPost, Path: "/faults", Name: "add a fault rule", Handler: a.addFault},
 		{Method: http.MethodDelete, Path: "/faults", Name: "remove every fault rule", Handler: a.clearFaults},
 		{Method: http.MethodDelete, Path: "/faults/{id}", Name: "remove one fault rule", Handler: a.removeFault},
+		{Method: http.MethodGet, Path: "/metrics", Name: "Prometheus metrics", Handler: a.serveMetrics},
 		{Method: http.MethodGet, Path: "/scenario/schema", Name: "the JSON Schema of scenario files", Handler: a.serveSchema},
 		{Method: http.MethodGet, Path: "/events", Name: "the scenario's scheduled events, pending and done", Handler: a.listEvents},
 	}...)

@@ -704,3 +704,14 @@ func UnmarshalSnapshot(raw json.RawMessage) (Snapshot, error) {
 	err := json.Unmarshal(raw, &s)
 	return s, err
 }
+
+// Counts returns how many deliveries are in each status.
+func (q *Queue) Counts() map[string]int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := map[string]int{}
+	for _, d := range q.deliveries {
+		out[string(d.Status)]++
+	}
+	return out
+}

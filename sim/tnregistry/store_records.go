@@ -598,3 +598,6 @@ func (s *State) Wait() { s.queue.Wait() }
 // Settle implements tenant.Settler: a clock advance returns once the
 // deliveries it made due have been attempted.
 func (s *State) Settle() { s.Wait() }
+
+// DeliveryCounts reports the tenant's callbacks by status, for metrics.
+func (s *State) DeliveryCounts() map[string]int { return s.queue.Counts() }

@@ -1,0 +1,88 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/telecomsim/simulator/internal/provider"
+)
+
+// metrics are the simulator's Prometheus metrics, served at /__sim/metrics.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	handler  http.Handler
+}
+
+// DeliveryCounter is implemented by provider states that send callbacks.
+type DeliveryCounter interface {
+	DeliveryCounts() map[string]int
+}
+
+func newMetrics(a *App) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "simulator_requests_total",
+		Help: "Provider requests by provider, route template and status.",
+	}, []string{"provider", "route", "status"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "simulator_request_duration_seconds",
+		Help:    "Time to serve provider requests (including injected latency).",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"provider"})
+	m.reg.MustRegister(m.requests, m.latency, &worldCollector{a: a},
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return m
+}
+
+func (m *metrics) observe(prov string, match *provider.Match, status int, seconds float64) {
+	route := "unmatched"
+	if match != nil && match.Route != nil {
+		route = match.Route.Method + " " + match.Route.Path
+	}
+	m.requests.WithLabelValues(prov, route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(prov).Observe(seconds)
+}
+
+// worldCollector reads tenant-level gauges at scrape time.
+type worldCollector struct{ a *App }
+
+var (
+	tenantsDesc    = prometheus.NewDesc("simulator_tenants", "Live tenants.", nil, nil)
+	journalDesc    = prometheus.NewDesc("simulator_journal_entries", "Journal entries held, summed over tenants.", nil, nil)
+	deliveriesDesc = prometheus.NewDesc("simulator_callback_deliveries", "Outbound callback deliveries by status (pending, delivered, dead), summed over tenants.", []string{"provider", "status"}, nil)
+)
+
+func (c *worldCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- tenantsDesc
+	ch <- journalDesc
+	ch <- deliveriesDesc
+}
+
+func (c *worldCollector) Collect(ch chan<- prometheus.Metric) {
+	worlds := c.a.tenants.All()
+	journal := 0
+	deliveries := map[[2]string]int{}
+	for _, w := range worlds {
+		journal += w.Journal.Len()
+		for _, name := range w.Names() {
+			if dc, ok := w.State(name).(DeliveryCounter); ok {
+				for status, n := range dc.DeliveryCounts() {
+					deliveries[[2]string{name, status}] += n
+				}
+			}
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(tenantsDesc, prometheus.GaugeValue, float64(len(worlds)))
+	ch <- prometheus.MustNewConstMetric(journalDesc, prometheus.GaugeValue, float64(journal))
+	for k, n := range deliveries {
+		ch <- prometheus.MustNewConstMetric(deliveriesDesc, prometheus.GaugeValue, float64(n), k[0], k[1])
+	}
+}
+
+func (a *App) serveMetrics(w http.ResponseWriter, r *http.Request) { a.metrics.handler.ServeHTTP(w, r) }
