@@ -101,6 +101,8 @@ func (e *env) do(method, path, token string, body any) resp {
 	case nil:
 	case url.Values:
 		rd, ct = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	case string:
+		rd, ct = strings.NewReader(b), "application/json"
 	case *mpBody:
 		rd, ct = bytes.NewReader(b.buf.Bytes()), b.ct
 	default:
@@ -204,4 +206,8 @@ func dataOf(t *testing.T, r resp) any {
 	m := r.json(t)
 	require.EqualValues(t, 200, m["code"], string(r.Body))
 	return m["data"]
+}
+
+func parseScenario(y string) (*scenario.Scenario, error) {
+	return scenario.Parse("test.yaml", []byte(y), []string{Name}, nil)
 }
