@@ -1,24 +1,15 @@
 package somos
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
-// The module does not require github.com/golang-jwt/jwt/v5 yet, so the
-// package signs and checks its HS256 JWTs itself (compact JWS, RFC 7515).
-
-var b64 = base64.RawURLEncoding
-
-type jwtHeader struct {
-	Alg string `json:"alg"`
-	Typ string `json:"typ"`
-	Kid string `json:"kid"`
-}
+// The simulator's Cognito-like tokens are HS256 JWTs signed with a
+// per-tenant secret (golang-jwt). Expiry is checked by the caller against
+// the tenant clock, not the wall clock.
 
 // claims are what the simulator's Cognito-like tokens carry.
 type claims struct {
@@ -45,50 +36,33 @@ type claims struct {
 var errBadToken = errors.New("malformed token")
 
 func signJWT(secret []byte, kid string, c claims) (string, error) {
-	h, err := json.Marshal(jwtHeader{Alg: "HS256", Typ: "JWT", Kid: kid})
+	var m jwt.MapClaims
+	b, err := json.Marshal(c)
 	if err != nil {
 		return "", err
 	}
-	p, err := json.Marshal(c)
-	if err != nil {
+	if err := json.Unmarshal(b, &m); err != nil {
 		return "", err
 	}
-	unsigned := b64.EncodeToString(h) + "." + b64.EncodeToString(p)
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(unsigned))
-	return unsigned + "." + b64.EncodeToString(m.Sum(nil)), nil
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, m)
+	tok.Header["kid"] = kid
+	return tok.SignedString(secret)
 }
 
 // parseJWT checks the signature and returns the claims; expiry is the
 // caller's business (it reads the tenant clock).
 func parseJWT(secret []byte, tok string) (claims, error) {
 	var c claims
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 {
+	p := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithoutClaimsValidation(), jwt.WithJSONNumber())
+	m := jwt.MapClaims{}
+	if _, err := p.ParseWithClaims(tok, m, func(*jwt.Token) (any, error) { return secret, nil }); err != nil {
 		return c, errBadToken
 	}
-	hb, err := b64.DecodeString(parts[0])
+	b, err := json.Marshal(m)
 	if err != nil {
 		return c, errBadToken
 	}
-	var h jwtHeader
-	if err := json.Unmarshal(hb, &h); err != nil || h.Alg != "HS256" {
-		return c, errBadToken
-	}
-	sig, err := b64.DecodeString(parts[2])
-	if err != nil {
-		return c, errBadToken
-	}
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(parts[0] + "." + parts[1]))
-	if !hmac.Equal(sig, m.Sum(nil)) {
-		return c, errBadToken
-	}
-	pb, err := b64.DecodeString(parts[1])
-	if err != nil {
-		return c, errBadToken
-	}
-	if err := json.Unmarshal(pb, &c); err != nil {
+	if err := json.Unmarshal(b, &c); err != nil {
 		return c, errBadToken
 	}
 	return c, nil

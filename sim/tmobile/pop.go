@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -110,15 +111,15 @@ func verifyPoP(token string, pub *rsa.PublicKey, req popRequest, now time.Time, 
 		return nil, newErr(pol.Status, reason, "PoP token (X-Authorization): "+fmt.Sprintf(format, args...),
 			"The request could not be authenticated.")
 	}
-	j, err := parseJWS(strings.TrimSpace(token))
+	payload, err := verifyRS256(strings.TrimSpace(token), pub)
+	if errors.Is(err, errSignature) {
+		return fail(ReasonPoPSignature, "signature does not verify with the client's public key: %v", err)
+	}
 	if err != nil {
 		return fail(ReasonInvalidPoP, "%v", err)
 	}
-	if err := j.verifyRS256(pub); err != nil {
-		return fail(ReasonPoPSignature, "signature does not verify with the client's public key: %v", err)
-	}
 	var raw rawPoPClaims
-	if err := json.Unmarshal(j.Payload, &raw); err != nil {
+	if err := json.Unmarshal(payload, &raw); err != nil {
 		return fail(ReasonInvalidPoP, "claims are not a JSON object: %v", err)
 	}
 	switch {

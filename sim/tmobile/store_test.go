@@ -217,7 +217,7 @@ tmobile:
 	require.Error(t, err)
 	for _, want := range []string{
 		"bad.yaml:4:", "tmobile.clients[0].redirectUris[0]: must be an absolute URI",
-		"tmobile.clients[0].popPublicKey: not a PEM block", "tmobile.clients[1].clientId: duplicate clientId",
+		"tmobile.clients[0].popPublicKey: not an RSA public key in PEM", "tmobile.clients[1].clientId: duplicate clientId",
 		"tmobile.users[0].lines[0].msisdn: must be a 10-digit number", "tmobile.users[0].lines[1].e911: the state",
 	} {
 		assert.Contains(t, err.Error(), want)
