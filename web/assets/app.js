@@ -30,7 +30,7 @@
       else if (k === 'dataset') Object.assign(el.dataset, v);
       else el.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const kid of kids.flat()) {
+    for (const kid of kids.flat(Infinity)) {
       if (kid === undefined || kid === null || kid === false) continue;
       el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
     }
@@ -454,6 +454,7 @@
       body.append(tr);
     }
     if (!deliveries.length) body.append(h('tr', {}, h('td', { colspan: 9, class: 'empty' }, 'No deliveries yet.')));
+    noteInboxes();
     if (deliverySelected) selectDelivery(deliverySelected, true);
   }
   function selectDelivery(id, quiet) {
@@ -495,12 +496,18 @@
     callbacksSeen = '';
     loadCallbacks();
   }
-  async function loadInboxNames() {
-    const res = await call('GET', '/inbox');
-    if (!res.ok) return;
-    const names = firstArray(res.data, 'inboxes', 'names').map((x) => (typeof x === 'string' ? x : x.name)).filter(Boolean);
+  // inboxNames lists the built-in inboxes the deliveries went to: their
+  // targets are inbox://{name}/...
+  let knownInboxes = '';
+  function noteInboxes() {
+    const names = [...new Set(deliveries.map((d) => ((d.target && d.target.url) || '').match(/^inbox:\/\/([^/]+)/)).filter(Boolean).map((m) => m[1]))].sort();
+    if (names.join(',') === knownInboxes) return;
+    knownInboxes = names.join(',');
     $('#inbox-list').replaceChildren(...names.map((n) => h('option', { value: n })));
-    if (names.length && !$('#inbox-name').value) $('#inbox-name').value = names[0];
+    if (names.length && !$('#inbox-name').value) {
+      $('#inbox-name').value = names[0];
+      loadInbox();
+    }
   }
   async function loadInbox() {
     const name = $('#inbox-name').value.trim();
@@ -512,15 +519,23 @@
     localStorage.setItem('sim-inbox', name);
     const res = await call('GET', '/inbox/' + encodeURIComponent(name));
     if (res.status === 404 && !(res.data && res.data.messages)) {
+      inboxSeen = '';
       view.replaceChildren(h('p', { class: 'notice' }, 'Inbox "' + name + '" is not available (' + res.error + ').'));
       return;
     }
     if (!res.ok) {
+      inboxSeen = '';
       view.replaceChildren(h('p', { class: 'error' }, 'Could not read the inbox: ' + res.error));
       return;
     }
     const msgs = firstArray(res.data, 'messages').slice().reverse();
-    view.replaceChildren(h('div', { class: 'scroll' }, h('table', { class: 'data', id: 'inbox-table' },
+    const seen = name + '\u0000' + res.text;
+    if (seen === inboxSeen) return;
+    inboxSeen = seen;
+    view.replaceChildren(
+      h('p', {}, msgs.length + ' message' + (msgs.length === 1 ? '' : 's') + ' in "' + name + '", newest first ',
+        h('button', { type: 'button', class: 'small danger', onclick: () => clearInbox(name) }, 'Empty this inbox')),
+      h('div', { class: 'scroll' }, h('table', { class: 'data', id: 'inbox-table' },
       h('thead', {}, h('tr', {}, ['Id', 'Received', 'Type', 'Message'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, msgs.length ? msgs.map((m) => h('tr', {},
         h('td', {}, String(m.id)),
@@ -528,6 +543,14 @@
         h('td', {}, m.type || ''),
         h('td', {}, h('details', {}, h('summary', {}, summarize(m.body)), h('pre', { class: 'code' }, pretty(m.body))))))
         : h('tr', {}, h('td', { colspan: 4, class: 'empty' }, 'No messages in "' + name + '" yet.'))))));
+  }
+  let inboxSeen = '';
+  async function clearInbox(name) {
+    const res = await call('DELETE', '/inbox/' + encodeURIComponent(name));
+    if (failed(res, 'Empty inbox')) return;
+    toast('Inbox ' + name + ' emptied');
+    inboxSeen = '';
+    loadInbox();
   }
   function summarize(v) {
     const s = typeof v === 'string' ? v : JSON.stringify(v);
@@ -539,7 +562,7 @@
     f.addEventListener('change', () => { callbacksSeen = ''; loadCallbacks(); });
     f.addEventListener('input', () => { callbacksSeen = ''; loadCallbacks(); });
     $('#inbox-name').value = localStorage.getItem('sim-inbox') || '';
-    $('#inbox-form').addEventListener('submit', (e) => { e.preventDefault(); loadInbox(); });
+    $('#inbox-form').addEventListener('submit', (e) => { e.preventDefault(); inboxSeen = ''; loadInbox(); });
   }
 
   // ---- state browsers ----------------------------------------------------
@@ -627,6 +650,7 @@
   function cell(v) {
     if (v === null || v === undefined) return h('span', { class: 'muted' }, '—');
     if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    if (typeof v === 'string' && v.startsWith('0001-01-01T')) return h('span', { class: 'muted', title: 'not set' }, '—');
     if (typeof v === 'string' && isoRe.test(v)) return h('span', { class: 'mono' }, fmtTime(v).replace(' UTC', ''));
     if (typeof v === 'string' && wordClass(v) && v.length < 20) return badge(v, wordClass(v));
     if (typeof v !== 'object') return String(v);
@@ -963,7 +987,7 @@
     switch (active) {
       case 'overview': once('providers', loadProviders); once('tenants', loadTenants); break;
       case 'journal': once('journal', () => loadJournal(now)); break;
-      case 'callbacks': once('callbacks', loadCallbacks); if (now) { once('inboxes', loadInboxNames); once('inbox', loadInbox); } break;
+      case 'callbacks': once('callbacks', loadCallbacks); if (now) once('inbox', loadInbox); break;
       case 'state': once('state', loadState); break;
       case 'faults': once('faults', loadFaults); break;
       case 'scenario': if (now) once('scenario', loadScenario); break;
