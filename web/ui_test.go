@@ -97,3 +97,29 @@ func TestDashboardRedirectKeepsTenant(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.True(t, strings.HasSuffix(resp.Request.URL.Path, "/t/"+srv.Tenant+"/__sim/ui/"), resp.Request.URL.Path)
 }
+
+// GET / sends a browser to the dashboard and answers API clients in JSON.
+func TestRootRedirectsBrowsers(t *testing.T) {
+	srv := simtest.New(t)
+	tests := []struct {
+		name, path, accept string
+		status             int
+		location           string
+	}{
+		{"browser", "/", "text/html,application/xhtml+xml,*/*;q=0.8", http.StatusFound, "/__sim/ui/"},
+		{"browser on a tenant", "/t/" + srv.Tenant + "/", "text/html", http.StatusFound, "/t/" + srv.Tenant + "/__sim/ui/"},
+		{"browser on a tenant without the slash", "/t/" + srv.Tenant, "text/html", http.StatusFound, "/t/" + srv.Tenant + "/__sim/ui/"},
+		{"API client", "/", "application/json", http.StatusOK, ""},
+		{"no Accept", "/", "", http.StatusOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := get(t, srv.HTTP.URL+tt.path, map[string]string{"Accept": tt.accept})
+			require.Equal(t, tt.status, resp.StatusCode, body)
+			assert.Equal(t, tt.location, resp.Header.Get("Location"))
+			if tt.status == http.StatusOK {
+				assert.Contains(t, body, `"dashboard": "/__sim/ui"`)
+			}
+		})
+	}
+}

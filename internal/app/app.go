@@ -373,6 +373,12 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 }
 
 func (a *App) serveIndex(w http.ResponseWriter, r *http.Request) {
+	// A browser gets the dashboard (keeping any /t/{tenant} prefix); API
+	// clients get the JSON description below.
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.Contains(r.Header.Get("Accept"), "text/html") {
+		http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/")+"/__sim/ui/", http.StatusFound)
+		return
+	}
 	type prov struct {
 		Name  string `json:"name"`
 		Title string `json:"title"`
