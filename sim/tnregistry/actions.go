@@ -1,0 +1,169 @@
+package tnregistry
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/tenant"
+)
+
+// Actions implements provider.Actor: the registry changes a scenario's
+// events: list can schedule.
+func (p *Provider) Actions() map[string]string {
+	return map[string]string{
+		"change":     "apply a customer record change now, as POST /__sim/tnregistry/records/{tfn}/changes: {tfn, change, cic, respOrg, lata, effDtTm, apprReq, routing, disconnect, referral, endInterceptDt, notes, svcOrderNum}",
+		"set-number": "create or update a registry number now: {tfn, status, respOrg}",
+	}
+}
+
+// changeArgs are the arguments of a change event: the number and the same
+// body as the control route.
+type changeArgs struct {
+	TFN           string `yaml:"tfn"`
+	ChangeRequest `yaml:",inline"`
+}
+
+// numberArgs are the arguments of a set-number event.
+type numberArgs struct {
+	TFN     string  `yaml:"tfn"`
+	Status  *string `yaml:"status"`
+	RespOrg *string `yaml:"respOrg"`
+}
+
+// Action implements provider.Actor. Arguments are checked when the scenario
+// loads; whether the change applies to the record as it is then (a CIC to
+// delete that is not there, a record that does not exist) is only known
+// when the event runs, and a refusal marks the event failed.
+func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State) error, error) {
+	switch name {
+	case "change":
+		var a changeArgs
+		if err := args.Decode(&a); err != nil {
+			return nil, err
+		}
+		var ps scenario.Problems
+		tfn, err := normTFN(a.TFN)
+		if err != nil {
+			ps = append(ps, args.At("tfn", requiredOr(a.TFN, "the toll-free number whose record changes", err)))
+		}
+		if a.Change == "" {
+			ps = append(ps, args.At("change", "required: one of "+joinKinds()))
+		} else if err := checkChangeShape(a.ChangeRequest); err != nil {
+			ps = append(ps, args.At(changeField(a.ChangeRequest), err.Error()))
+		} else if field, msg := missingForKind(a.ChangeRequest); msg != "" {
+			ps = append(ps, args.At(field, msg))
+		}
+		if err := ps.Err(); err != nil {
+			return nil, err
+		}
+		req := a.ChangeRequest
+		return func(st tenant.State) error {
+			s, ok := st.(*State)
+			if !ok {
+				return fmt.Errorf("tnregistry state missing")
+			}
+			_, err := s.ApplyChange(tfn, req)
+			return err
+		}, nil
+	case "set-number":
+		var a numberArgs
+		if err := args.Decode(&a); err != nil {
+			return nil, err
+		}
+		var ps scenario.Problems
+		tfn, err := normTFN(a.TFN)
+		if err != nil {
+			ps = append(ps, args.At("tfn", requiredOr(a.TFN, "the toll-free number", err)))
+		}
+		if a.Status == nil && a.RespOrg == nil {
+			ps = append(ps, args.At("status", "give status, respOrg or both"))
+		}
+		if a.Status != nil {
+			st, err := normStatus(*a.Status)
+			if err != nil {
+				ps = append(ps, args.At("status", err.Error()))
+			} else if a.RespOrg != nil && *a.RespOrg == "" && statusNeedsRespOrg(st) {
+				ps = append(ps, args.At("respOrg", fmt.Sprintf("a %s number needs a controlling Resp Org", st)))
+			}
+		}
+		if a.RespOrg != nil && *a.RespOrg != "" {
+			if _, err := normRespOrg(*a.RespOrg); err != nil {
+				ps = append(ps, args.At("respOrg", err.Error()))
+			}
+		}
+		if err := ps.Err(); err != nil {
+			return nil, err
+		}
+		in := NumberInput{TFN: tfn, Status: a.Status, RespOrg: a.RespOrg}
+		return func(st tenant.State) error {
+			s, ok := st.(*State)
+			if !ok {
+				return fmt.Errorf("tnregistry state missing")
+			}
+			_, _, err := s.PutNumber(in)
+			return err
+		}, nil
+	}
+	return nil, scenario.Problems{args.At("", "unknown tnregistry action "+name)}
+}
+
+func requiredOr(v, what string, err error) string {
+	if v == "" {
+		return "required: " + what
+	}
+	return err.Error()
+}
+
+func joinKinds() string { return strings.Join(changeKinds, ", ") }
+
+// changeField names the field checkChangeShape most likely complained about.
+func changeField(r ChangeRequest) string {
+	if _, ok := ChangeCodes[normKind(r.Change)]; !ok {
+		return "change"
+	}
+	if r.CIC != "" {
+		if _, err := normCIC(r.CIC); err != nil {
+			return "cic"
+		}
+	}
+	if r.RespOrg != "" {
+		if _, err := normRespOrg(r.RespOrg); err != nil {
+			return "respOrg"
+		}
+	}
+	if r.EffDtTm != "" {
+		if _, err := parseEffDtTm(r.EffDtTm); err != nil {
+			return "effDtTm"
+		}
+	}
+	return "routing"
+}
+
+// missingForKind reports an argument the change kind needs and lacks (the
+// store would refuse the change when it runs).
+func missingForKind(r ChangeRequest) (field, msg string) {
+	kind := normKind(r.Change)
+	switch {
+	case (kind == ChangeCICAddition || kind == ChangeCICDeletion || kind == ChangeCancelCICAddition) && r.CIC == "":
+		return "cic", "required: " + kind + " needs the carrier's cic"
+	case kind == ChangeRespOrgChange && r.RespOrg == "":
+		return "respOrg", "required: resp-org-change needs the new respOrg"
+	case kind == ChangeRoutingChange && r.Routing == nil:
+		return "routing", "required: routing-change needs routing"
+	}
+	switch strings.ToLower(r.LATA) {
+	case "", "both", "inter", "intra":
+	default:
+		return "lata", `want "inter", "intra" or "both"`
+	}
+	if r.EndInterceptDt != "" {
+		if _, err := time.Parse("2006-01-02", r.EndInterceptDt); err != nil {
+			return "endInterceptDt", "want YYYY-MM-DD"
+		}
+	}
+	return "", ""
+}
+
+func normKind(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
