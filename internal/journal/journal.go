@@ -47,8 +47,11 @@ func (f Filter) match(e *Entry) bool {
 
 // Journal is a ring of the last Size entries.
 type Journal struct {
-	mu      sync.RWMutex
+	mu sync.RWMutex
+	// entries grows up to size as entries arrive, so an idle tenant does not
+	// hold a full ring of empty entries; then it wraps.
 	entries []Entry
+	size    int
 	next    int
 	full    bool
 	seq     uint64
@@ -61,7 +64,7 @@ func New(size, bodyLimit int) *Journal {
 	if size < 1 {
 		size = 1
 	}
-	return &Journal{entries: make([]Entry, size), BodyLimit: bodyLimit}
+	return &Journal{size: size, BodyLimit: bodyLimit}
 }
 
 // Truncate cuts a body to the journal's limit, backing off to the start of
@@ -86,9 +89,13 @@ func (j *Journal) Add(e Entry) uint64 {
 	defer j.mu.Unlock()
 	j.seq++
 	e.ID = j.seq
-	j.entries[j.next] = e
+	if len(j.entries) < j.size {
+		j.entries = append(j.entries, e)
+	} else {
+		j.entries[j.next] = e
+	}
 	j.next++
-	if j.next == len(j.entries) {
+	if j.next == j.size {
 		j.next = 0
 		j.full = true
 	}
@@ -134,8 +141,6 @@ func (j *Journal) List(f Filter) []Entry {
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for i := range j.entries {
-		j.entries[i] = Entry{}
-	}
+	j.entries = nil
 	j.next, j.full = 0, false
 }
