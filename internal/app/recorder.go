@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"sort"
 	"strings"
 
 	"github.com/telecomsim/simulator/internal/journal"
@@ -19,8 +18,9 @@ type recorder struct {
 	http.ResponseWriter
 	status int
 	limit  int
-	body   []byte
-	trunc  bool
+	// body is built as a string so the journal takes it without another copy.
+	body  strings.Builder
+	trunc bool
 }
 
 func newRecorder(w http.ResponseWriter, limit int) *recorder {
@@ -38,13 +38,16 @@ func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	if room := r.limit - len(r.body); room > 0 {
+	if room := r.limit - r.body.Len(); room > 0 {
+		keep := b
 		if len(b) > room {
-			r.body = append(r.body, b[:room]...)
+			keep = b[:room]
 			r.trunc = true
-		} else {
-			r.body = append(r.body, b...)
 		}
+		if r.body.Len() == 0 {
+			r.body.Grow(len(keep)) // most responses are one Write
+		}
+		r.body.Write(keep)
 	} else if len(b) > 0 {
 		r.trunc = true
 	}
@@ -70,16 +73,15 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // journalHeaders lists request headers worth keeping (credentials masked).
 func journalHeaders(h http.Header) map[string]string {
-	out := map[string]string{}
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v := strings.Join(h[k], ", ")
-		switch strings.ToLower(k) {
-		case "authorization", "x-authorization", "cookie":
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		var v string
+		if len(vs) == 1 {
+			v = vs[0]
+		} else {
+			v = strings.Join(vs, ", ")
+		}
+		if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "X-Authorization") || strings.EqualFold(k, "Cookie") {
 			if len(v) > 12 {
 				v = v[:12] + "…"
 			}
@@ -108,6 +110,6 @@ func journalEntry(w *tenant.World, prov string, r *http.Request, path string, bo
 		e.Route = m.Route.Method + " " + m.Route.Path
 	}
 	e.ReqBody, e.ReqTruncated = w.Journal.Truncate(body)
-	e.RespBody = string(rec.body)
+	e.RespBody = rec.body.String()
 	return e
 }

@@ -1,0 +1,137 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/telecomsim/simulator/internal/app"
+	"github.com/telecomsim/simulator/internal/journal"
+	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/scenarios"
+)
+
+// benchApp builds the simulator from the embedded default scenario, as the
+// binary does without --scenario.
+func benchApp(b *testing.B) *app.App {
+	b.Helper()
+	data, err := scenarios.Files.ReadFile(scenarios.DefaultName)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := scenario.Parse("scenarios/"+scenarios.DefaultName, data, app.ProviderNames(app.Providers()), func(name string) ([]byte, error) {
+		return scenarios.Files.ReadFile(strings.TrimPrefix(name, "scenarios/"))
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := app.New(app.Config{Scenario: sc})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := a.Check(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(a.Close)
+	return a
+}
+
+func serveOnce(b *testing.B, h http.Handler, method, target, user, pass string, want int) {
+	req := httptest.NewRequest(method, target, nil)
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("%s %s: %d, want %d: %s", method, target, rec.Code, want, rec.Body.String())
+	}
+}
+
+// BenchmarkHeadlineGET is the whole handler for an authenticated Flowroute
+// GET /v2/cnams on the default tenant: tenant lookup, routing, Basic auth,
+// OpenAPI validation, the store, JSON encoding and the journal.
+func BenchmarkHeadlineGET(b *testing.B) {
+	h := benchApp(b).Handler()
+	b.ReportAllocs()
+	for b.Loop() {
+		serveOnce(b, h, http.MethodGet, "/flowroute/v2/cnams", "demo-access-key", "demo-secret-key", http.StatusOK)
+	}
+}
+
+// BenchmarkHeadlineGETParallel is the same request from GOMAXPROCS
+// goroutines, which shows lock contention on one tenant.
+func BenchmarkHeadlineGETParallel(b *testing.B) {
+	h := benchApp(b).Handler()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			serveOnce(b, h, http.MethodGet, "/flowroute/v2/cnams", "demo-access-key", "demo-secret-key", http.StatusOK)
+		}
+	})
+}
+
+// BenchmarkAuthRejected is a request that fails Basic auth: the cost of
+// routing and authentication alone.
+func BenchmarkAuthRejected(b *testing.B) {
+	h := benchApp(b).Handler()
+	b.ReportAllocs()
+	for b.Loop() {
+		serveOnce(b, h, http.MethodGet, "/flowroute/v2/cnams", "demo-access-key", "wrong", http.StatusUnauthorized)
+	}
+}
+
+// BenchmarkTenantLookup finds one of 100 existing tenants' worlds.
+func BenchmarkTenantLookup(b *testing.B) {
+	a := benchApp(b)
+	ids := make([]string, 100)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("bench-%03d", i)
+		if _, err := a.World(ids[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := a.World(ids[i%len(ids)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkTenantCreate builds a fresh tenant world from the default
+// scenario (what the first request of a CI test costs).
+func BenchmarkTenantCreate(b *testing.B) {
+	a := benchApp(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		id := fmt.Sprintf("new-%d", i)
+		if _, err := a.World(id); err != nil {
+			b.Fatal(err)
+		}
+		a.Tenants().Delete(id)
+		i++
+	}
+}
+
+// BenchmarkJournalAdd appends a headline-sized entry to a full ring.
+func BenchmarkJournalAdd(b *testing.B) {
+	j := journal.New(1000, 8192)
+	body := strings.Repeat("x", 1500)
+	e := journal.Entry{Time: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), Tenant: "default", Provider: "flowroute", Method: "GET",
+		Path: "/v2/cnams", Route: "GET /v2/cnams", Status: 200, RespBody: body,
+		ReqHeaders: map[string]string{"Authorization": "Basic ZGVtby…", "User-Agent": "Go-http-client/1.1"}}
+	for range 1000 {
+		j.Add(e)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		j.Add(e)
+	}
+}
