@@ -1,6 +1,7 @@
 package flowroute
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"mime"
@@ -9,16 +10,37 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/telecomsim/simulator/internal/provider"
 )
 
+var docBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeDoc encodes v into a pooled buffer and sends it in one Write with its
+// Content-Length, so the response is neither chunked nor copied twice.
 func writeDoc(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", mediaType)
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	buf := docBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
+	h := w.Header()
+	h["Content-Type"] = []string{mediaType}
+	h["Content-Length"] = []string{strconv.Itoa(buf.Len())}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+	if buf.Cap() <= 64<<10 {
+		docBufs.Put(buf)
+	}
+}
+
+// listDoc is a page of resources; its fields are in the order encoding/json
+// gives the keys of a map, so the bytes are those of the real API's sorted
+// keys.
+type listDoc struct {
+	Data  any   `json:"data"`
+	Links links `json:"links"`
 }
 
 // pageQuery reads limit and offset (already type-checked against the spec).
@@ -91,7 +113,7 @@ func (p *Provider) listCNAMs(w http.ResponseWriter, r *http.Request) {
 	for i, c := range items {
 		data[i] = cnamWire(base, c)
 	}
-	writeDoc(w, http.StatusOK, map[string]any{"data": data, "links": pageLinks(base, "/v2/cnams", q, limit, offset, more)})
+	writeDoc(w, http.StatusOK, listDoc{Data: data, Links: pageLinks(base, "/v2/cnams", q, limit, offset, more)})
 }
 
 func cnamID(r *http.Request) (int64, error) {

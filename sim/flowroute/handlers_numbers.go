@@ -24,7 +24,7 @@ func (p *Provider) listNumbers(w http.ResponseWriter, r *http.Request) {
 	for i, n := range items {
 		data[i] = numberWire(base, n)
 	}
-	writeDoc(w, http.StatusOK, map[string]any{"data": data, "links": pageLinks(base, "/v2/numbers", q, limit, offset, more)})
+	writeDoc(w, http.StatusOK, listDoc{Data: data, Links: pageLinks(base, "/v2/numbers", q, limit, offset, more)})
 }
 
 func (p *Provider) getNumber(w http.ResponseWriter, r *http.Request) {

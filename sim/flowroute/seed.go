@@ -193,7 +193,7 @@ func (s *State) seed(cfg *Config, faker *gofakeit.Faker, start time.Time) {
 				c.Created = start
 				c.DecideAt = start.Add(cfg.Approval.After.D())
 			}
-			s.cnams[c.ID] = c
+			s.putLocked(c)
 			if c.Status() == StatusPending {
 				s.armLocked(c)
 			}

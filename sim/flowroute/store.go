@@ -22,12 +22,15 @@ type State struct {
 	cfg      *Config
 	accounts map[string]*Account // by access key
 	cnams    map[int64]*CNAM
-	numbers  map[string]*Number
-	nextID   int64
-	rng      *rand.Rand
-	rngSeed  uint64
-	draws    uint64
-	cancels  map[int64]func() bool
+	// order holds each account's records by ascending id, so a page is a
+	// slice of it rather than a sort of every record.
+	order   map[string][]*CNAM
+	numbers map[string]*Number
+	nextID  int64
+	rng     *rand.Rand
+	rngSeed uint64
+	draws   uint64
+	cancels map[int64]func() bool
 }
 
 func newState(c clock.Clock, cfg *Config, seed uint64) *State {
@@ -36,6 +39,7 @@ func newState(c clock.Clock, cfg *Config, seed uint64) *State {
 		cfg:      cfg,
 		accounts: map[string]*Account{},
 		cnams:    map[int64]*CNAM{},
+		order:    map[string][]*CNAM{},
 		numbers:  map[string]*Number{},
 		nextID:   cfg.FirstID,
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
@@ -53,6 +57,35 @@ func (s *State) newUUID() string {
 	a = (a &^ (0xf << 12)) | (0x4 << 12)
 	b = (b &^ (0x3 << 62)) | (0x2 << 62)
 	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", a>>32, (a>>16)&0xffff, a&0xffff, b>>48, b&0xffffffffffff)
+}
+
+// putLocked adds a record to the id index and its account's order.
+func (s *State) putLocked(c *CNAM) {
+	s.cnams[c.ID] = c
+	list := s.order[c.Account]
+	if n := len(list); n == 0 || list[n-1].ID < c.ID {
+		s.order[c.Account] = append(list, c)
+		return
+	}
+	i := sort.Search(len(list), func(i int) bool { return list[i].ID >= c.ID })
+	if i < len(list) && list[i].ID == c.ID {
+		list[i] = c
+		return
+	}
+	list = append(list, nil)
+	copy(list[i+1:], list[i:])
+	list[i] = c
+	s.order[c.Account] = list
+}
+
+// dropLocked removes a record from the id index and its account's order.
+func (s *State) dropLocked(c *CNAM) {
+	delete(s.cnams, c.ID)
+	list := s.order[c.Account]
+	i := sort.Search(len(list), func(i int) bool { return list[i].ID >= c.ID })
+	if i < len(list) && list[i].ID == c.ID {
+		s.order[c.Account] = append(list[:i], list[i+1:]...)
+	}
 }
 
 // authenticate finds the account for a key pair.
@@ -79,33 +112,41 @@ type CNAMFilter struct {
 func (s *State) ListCNAMs(account string, f CNAMFilter) ([]CNAM, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	list := s.order[account]
 	needle := strings.ToLower(f.Value)
-	var all []*CNAM
-	for _, c := range s.cnams {
-		if c.Account != account {
-			continue
+	if f.Approved == nil && needle == "" {
+		if f.Offset >= len(list) {
+			return []CNAM{}, false
 		}
+		end := len(list)
+		if f.Limit > 0 && f.Offset+f.Limit < end {
+			end = f.Offset + f.Limit
+		}
+		out := make([]CNAM, 0, end-f.Offset)
+		for _, c := range list[f.Offset:end] {
+			out = append(out, *c)
+		}
+		return out, end < len(list)
+	}
+	out := []CNAM{}
+	skip := f.Offset
+	for _, c := range list {
 		if f.Approved != nil && (c.Approved != nil) != *f.Approved {
 			continue
 		}
 		if needle != "" && !strings.Contains(strings.ToLower(c.Value), needle) {
 			continue
 		}
-		all = append(all, c)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	if f.Offset >= len(all) {
-		return []CNAM{}, false
-	}
-	end := len(all)
-	if f.Limit > 0 && f.Offset+f.Limit < end {
-		end = f.Offset + f.Limit
-	}
-	out := make([]CNAM, 0, end-f.Offset)
-	for _, c := range all[f.Offset:end] {
+		if skip > 0 {
+			skip--
+			continue
+		}
+		if f.Limit > 0 && len(out) == f.Limit {
+			return out, true
+		}
 		out = append(out, *c)
 	}
-	return out, end < len(all)
+	return out, false
 }
 
 // GetCNAM returns one record with the numbers it is associated with.
@@ -161,7 +202,7 @@ func (s *State) CreateCNAM(account, value string) (CNAM, error) {
 	now := s.clock.Now()
 	c := &CNAM{ID: s.nextID, Account: account, Value: v, Created: now, DecideAt: now.Add(s.cfg.Approval.After.D())}
 	s.nextID++
-	s.cnams[c.ID] = c
+	s.putLocked(c)
 	s.armLocked(c)
 	return *c, nil
 }
@@ -207,7 +248,7 @@ func (s *State) DeleteCNAM(account string, id int64) error {
 		cancel()
 		delete(s.cancels, id)
 	}
-	delete(s.cnams, id)
+	s.dropLocked(c)
 	return nil
 }
 
@@ -429,9 +470,10 @@ func (s *State) Import(data json.RawMessage) error {
 		s.accounts[a.AccessKey] = &a
 	}
 	s.cnams = map[int64]*CNAM{}
+	s.order = map[string][]*CNAM{}
 	for i := range snap.CNAMs {
 		c := snap.CNAMs[i]
-		s.cnams[c.ID] = &c
+		s.putLocked(&c)
 		if c.Status() == StatusPending {
 			s.armLocked(&c)
 		}
