@@ -47,7 +47,7 @@ type loadResult struct {
 	Max       time.Duration   `json:"max"`
 	Mallocs   uint64          `json:"mallocs"` // filled by whoever can see the server's heap
 	AllocsReq float64         `json:"allocsPerReq"`
-	Samples   []time.Duration `json:"-"`
+	Samples   []time.Duration `json:"samples,omitempty"` // sorted
 }
 
 // newClient is a keep-alive client with an idle connection per worker, dialing
@@ -185,20 +185,41 @@ loop:
 			r.Statuses[k] += v
 		}
 	}
-	r.Requests = int64(len(r.Samples))
 	r.Errors = errs.Load()
 	r.Total = total.Load()
-	r.RPS = float64(r.Requests) / elapsed.Seconds()
-	sort.Slice(r.Samples, func(i, j int) bool { return r.Samples[i] < r.Samples[j] })
-	r.P50, r.P99, r.P999 = quantile(r.Samples, 0.50), quantile(r.Samples, 0.99), quantile(r.Samples, 0.999)
-	if n := len(r.Samples); n > 0 {
-		r.Max = r.Samples[n-1]
-	}
+	r.summarize()
 	if r.Requests == 0 {
 		msg, _ := firstErr.Load().(string)
 		return r, fmt.Errorf("%s: no request completed (%s)", name, msg)
 	}
 	return r, nil
+}
+
+// summarize sorts the samples and derives the rate and the quantiles.
+func (r *loadResult) summarize() {
+	r.Requests = int64(len(r.Samples))
+	r.RPS = float64(r.Requests) / r.Elapsed.Seconds()
+	sort.Slice(r.Samples, func(i, j int) bool { return r.Samples[i] < r.Samples[j] })
+	r.P50, r.P99, r.P999 = quantile(r.Samples, 0.50), quantile(r.Samples, 0.99), quantile(r.Samples, 0.999)
+	if n := len(r.Samples); n > 0 {
+		r.Max = r.Samples[n-1]
+	}
+}
+
+// merge adds another round of the same target to r.
+func (r *loadResult) merge(o *loadResult) {
+	r.Samples = append(r.Samples, o.Samples...)
+	r.Elapsed += o.Elapsed
+	r.Errors += o.Errors
+	r.Total += o.Total
+	r.Mallocs += o.Mallocs
+	for k, v := range o.Statuses {
+		r.Statuses[k] += v
+	}
+	r.summarize()
+	if r.Total > 0 {
+		r.AllocsReq = float64(r.Mallocs) / float64(r.Total)
+	}
 }
 
 // quantile reads the q-quantile of sorted samples (nearest rank).

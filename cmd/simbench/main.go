@@ -32,6 +32,7 @@ import (
 type options struct {
 	role        string
 	duration    time.Duration
+	rounds      int
 	warmup      time.Duration
 	concurrency int
 	requests    int64
@@ -49,16 +50,20 @@ func main() {
 	var o options
 	flag.StringVar(&o.role, "role", "bench", "bench (default), or the internal roles load and serve")
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured time per target and workload")
+	flag.IntVar(&o.rounds, "rounds", 3, "alternating rounds per workload; each target gets duration/rounds per round")
 	flag.DurationVar(&o.warmup, "warmup", 500*time.Millisecond, "unmeasured warm-up before each measurement")
 	flag.IntVar(&o.concurrency, "concurrency", 32, "closed-loop clients")
 	flag.Int64Var(&o.requests, "requests", 0, "stop a measurement after this many requests (0: duration only)")
-	flag.StringVar(&o.workload, "workload", "all", "headline, tenants, mixed, somos or all")
+	flag.StringVar(&o.workload, "workload", "all", "comma-separated: headline, tenants, mixed, somos, call48; or all")
 	flag.BoolVar(&o.cpuPin, "cpu-pin", false, "pin the servers to CPU 0 and run the load generator in a child process on CPU 1")
 	flag.IntVar(&o.tenantsMem, "tenants-mem", 1000, "tenants created for the memory measurement (0 skips it)")
 	flag.BoolVar(&o.skipStartup, "skip-startup", false, "skip the startup, idle RSS and tenant memory measurements")
 	flag.StringVar(&o.target, "target", "", "load role: base URL to drive")
 	flag.StringVar(&o.plan, "plan", "", "load role: the workload plan as JSON")
 	flag.Parse()
+	if o.rounds < 1 {
+		o.rounds = 1
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -133,7 +138,8 @@ func bench(ctx context.Context, o options) error {
 	} else {
 		fmt.Printf("cpu-pin: off; servers and load generator share this process and its %d Ps\n", runtime.GOMAXPROCS(0))
 	}
-	fmt.Printf("load: %d closed-loop clients, %s warm-up + %s measured per target\n\n", o.concurrency, o.warmup, o.duration)
+	fmt.Printf("load: %d closed-loop clients; per workload and target %d alternating rounds of %s warm-up + %s measured\n\n",
+		o.concurrency, o.rounds, o.warmup, o.duration/time.Duration(o.rounds))
 
 	if !o.skipStartup {
 		if err := startupAndMemory(ctx, o); err != nil {
@@ -162,8 +168,10 @@ func bench(ctx context.Context, o options) error {
 	var workloads []string
 	if o.workload == "all" {
 		workloads = []string{"headline", "tenants", "mixed"}
-		if served["somos"] {
-			workloads = append(workloads, "somos")
+		for _, name := range []string{"somos", "call48"} {
+			if served[name] {
+				workloads = append(workloads, name)
+			}
 		}
 	} else {
 		workloads = strings.Split(o.workload, ",")
@@ -189,16 +197,36 @@ func bench(ctx context.Context, o options) error {
 				return err
 			}
 		}
-		sim, err := measure(ctx, o, loadCPU, "simulator", simBase, p)
-		if err != nil {
-			plainSrv.Close()
-			return fmt.Errorf("%s: %w", wl, err)
+		// Rounds alternate which target goes first, so drift on a shared
+		// machine hits both alike.
+		var sim, plain *loadResult
+		for round := 0; round < o.rounds; round++ {
+			order := []string{"simulator", "plain"}
+			if round%2 == 1 {
+				order = []string{"plain", "simulator"}
+			}
+			for _, target := range order {
+				base := simBase
+				if target == "plain" {
+					base = plainBase
+				}
+				r, err := measure(ctx, o, loadCPU, target, base, p)
+				if err != nil {
+					plainSrv.Close()
+					return fmt.Errorf("%s: %w", wl, err)
+				}
+				dst := &sim
+				if target == "plain" {
+					dst = &plain
+				}
+				if *dst == nil {
+					*dst = r
+				} else {
+					(*dst).merge(r)
+				}
+			}
 		}
-		plain, err := measure(ctx, o, loadCPU, "plain", plainBase, p)
 		plainSrv.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", wl, err)
-		}
 		results = append(results, pair{Workload: wl, Sim: sim, Plain: plain, Skipped: p.Skipped})
 		printPair(results[len(results)-1], loadCPU >= 0)
 	}
@@ -220,7 +248,7 @@ func measure(ctx context.Context, o options, loadCPU int, name, base string, p *
 	if loadCPU >= 0 {
 		r, total, err = childLoad(ctx, o, loadCPU, name, base, p)
 	} else {
-		r, err = runLoad(ctx, name, base, o.concurrency, o.warmup, o.duration, o.requests, p.newSession)
+		r, err = runLoad(ctx, name, base, o.concurrency, o.warmup, o.duration/time.Duration(o.rounds), o.requests, p.newSession)
 		if r != nil {
 			total = r.Total
 		}
@@ -243,7 +271,7 @@ func childLoad(ctx context.Context, o options, cpu int, name, base string, p *pl
 		return nil, 0, err
 	}
 	cmd, err := selfCommand(cpu, 1, "-role", "load", "-target", base, "-plan", string(pj),
-		"-duration", o.duration.String(), "-warmup", o.warmup.String(),
+		"-duration", (o.duration / time.Duration(o.rounds)).String(), "-warmup", o.warmup.String(),
 		"-concurrency", fmt.Sprint(o.concurrency), "-requests", fmt.Sprint(o.requests))
 	if err != nil {
 		return nil, 0, err

@@ -56,11 +56,15 @@ func (p *plan) newSession(w int) session {
 				flows = append(flows, &flowrouteFlow{auth: p.FlowrouteAuth, prefix: p.Tenants[w%len(p.Tenants)], worker: w})
 			case "somos":
 				flows = append(flows, &somosWalk{prefix: "/t/" + p.SomosTenant, token: p.SomosToken, entity: p.SomosEntity})
+			case "call48":
+				flows = append(flows, &call48Flow{worker: w})
 			}
 		}
 		return &roundRobin{flows: flows}
 	case "somos":
 		return &somosWalk{prefix: "/t/" + p.SomosTenant, token: p.SomosToken, entity: p.SomosEntity}
+	case "call48":
+		return &call48Flow{worker: w}
 	}
 	panic("unknown workload " + p.Workload)
 }
@@ -211,10 +215,10 @@ func prepare(ctx context.Context, simBase, workload string, providers map[string
 		} else {
 			p.Skipped = append(p.Skipped, "somos: not registered in internal/app/providers.go")
 		}
-		if !providers["call48"] {
-			p.Skipped = append(p.Skipped, "call48: not registered in internal/app/providers.go")
+		if providers["call48"] {
+			p.Parts = append(p.Parts, "call48")
 		} else {
-			p.Skipped = append(p.Skipped, "call48: search+purchase flow not written yet")
+			p.Skipped = append(p.Skipped, "call48: not registered in internal/app/providers.go")
 		}
 	case "somos":
 		if !providers["somos"] {
@@ -222,6 +226,10 @@ func prepare(ctx context.Context, simBase, workload string, providers map[string
 		}
 		if err := prepareSomos(ctx, c, simBase, p); err != nil {
 			return nil, err
+		}
+	case "call48":
+		if !providers["call48"] {
+			return nil, fmt.Errorf("call48 is not registered in internal/app/providers.go")
 		}
 	default:
 		return nil, fmt.Errorf("unknown workload %q", workload)
@@ -279,4 +287,67 @@ func prepareSomos(ctx context.Context, c *http.Client, base string, p *plan) err
 		return fmt.Errorf("apitoken: no IdToken in %s", truncate(buf.Bytes(), 200))
 	}
 	return nil
+}
+
+// call48Flow logs in as the default scenario's customer, then searches local
+// numbers and buys the first one offered, again and again. When a purchase
+// is refused (the account's balance runs out after a few hundred), it moves
+// to a fresh tenant and logs in there.
+type call48Flow struct {
+	worker, gen int
+	token       string
+	step        int // 0 search, 1 purchase
+	buy         []byte
+}
+
+func (c *call48Flow) prefix() string {
+	return fmt.Sprintf("/t/bench-c48-%d-%d/call48/api/v4", c.worker, c.gen)
+}
+
+func (c *call48Flow) next() op {
+	h := http.Header{"Content-Type": {"application/json"}}
+	if c.token == "" {
+		return op{Method: http.MethodPost, Path: c.prefix() + "/login", Body: []byte(`{"user_name":"mark","password":"password"}`), Header: h}
+	}
+	h.Set("Authorization", c.token)
+	if c.step == 1 && c.buy != nil {
+		return op{Method: http.MethodPost, Path: c.prefix() + "/purchase", Body: c.buy, Header: h}
+	}
+	return op{Method: http.MethodGet, Path: c.prefix() + "/search?type=local&state=WA&limit=5", Header: h}
+}
+
+func (c *call48Flow) observe(o op, st int, b []byte) {
+	switch {
+	case strings.HasSuffix(o.Path, "/login"):
+		if raw, ok := jsonField(b, "data", "token"); ok && st == http.StatusOK {
+			_ = json.Unmarshal(raw, &c.token)
+		}
+		c.step = 0
+	case strings.HasSuffix(o.Path, "/purchase"):
+		if st != http.StatusOK {
+			c.gen++
+			c.token = ""
+		}
+		c.step, c.buy = 0, nil
+	default:
+		c.step, c.buy = 1, nil
+		var res struct {
+			Data struct {
+				Loc    string `json:"loc"`
+				Result []struct {
+					NPA     string `json:"npa"`
+					NXX     string `json:"nxx"`
+					XXXX    string `json:"xxxx"`
+					LocData string `json:"locData"`
+				} `json:"result"`
+			} `json:"data"`
+		}
+		if st != http.StatusOK || json.Unmarshal(b, &res) != nil || len(res.Data.Result) == 0 {
+			c.step = 0
+			return
+		}
+		n := res.Data.Result[0]
+		c.buy, _ = json.Marshal(map[string]any{"type": "local", "numbers": []map[string]string{
+			{"npa": n.NPA, "nxx": n.NXX, "xxxx": n.XXXX, "loc": res.Data.Loc, "locData": n.LocData}}})
+	}
 }
