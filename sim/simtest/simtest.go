@@ -1,15 +1,22 @@
 // Package simtest runs the simulator in-process for Go tests, the way
 // net/http/httptest runs a handler: simtest.New starts the engine on a
 // loopback port, gives each test its own tenant (so parallel tests never see
-// each other's data) and closes everything in t.Cleanup.
+// each other's data) and cleans the tenant up in t.Cleanup.
 //
-//	srv := simtest.New(t)
+//	srv := simtest.New(t, simtest.Frozen(time.Time{}))
 //	client := flowroute.NewClient(srv.URL("flowroute"), "demo-access-key", "demo-secret-key")
 //	...
 //	srv.Advance(4 * time.Hour) // the CNAM record is now approved
 //
 // Everything it does goes through the public HTTP surface: provider base URLs
-// and the /__sim control API.
+// and the /__sim control API. The helpers are thin wrappers over that API, so
+// a test written with them reads the same as one driving the simulator with
+// curl from another language.
+//
+// Outside a test (an Example function, a demo program, TestMain) use
+// NewServer, which returns an error instead of failing a test, and Close the
+// server when done. Helpers of a Server made by NewServer panic where those
+// of a Server made by New would fail the test.
 package simtest
 
 import (
@@ -33,7 +40,7 @@ import (
 	"github.com/telecomsim/simulator/scenarios"
 )
 
-// Option configures New.
+// Option configures New and NewServer.
 type Option func(*options)
 
 type options struct {
@@ -41,40 +48,60 @@ type options struct {
 	scenarioFile string
 	frozen       *time.Time
 	tenant       string
-	shared       bool
 }
 
-// Scenario runs the test's tenant on a scenario given as YAML text.
+// Scenario runs the tenant on a scenario given as YAML text (instead of the
+// embedded default scenario).
 func Scenario(yaml string) Option {
 	return func(o *options) { o.scenario = []byte(yaml); o.scenarioFile = "simtest" }
 }
 
-// ScenarioFile runs the test's tenant on a scenario file.
+// ScenarioFile runs the tenant on a scenario file.
 func ScenarioFile(path string) Option {
 	return func(o *options) { o.scenarioFile = path }
 }
 
 // Frozen freezes the tenant's clock at t (the zero time freezes it at the
-// scenario's start).
+// scenario's start). A frozen clock moves only with Advance, which makes
+// timings in a test exact.
 func Frozen(t time.Time) Option {
 	return func(o *options) { o.frozen = &t }
 }
 
-// Tenant names the test's tenant instead of deriving it from the test name.
+// Tenant names the tenant instead of deriving a fresh name from the test
+// name. Two Servers with the same tenant share one world.
 func Tenant(id string) Option { return func(o *options) { o.tenant = id } }
 
-// Server is a running simulator with one tenant for the test.
+// Server is a running simulator with one tenant of its own.
 type Server struct {
-	t      testing.TB
+	t      tb
 	App    *app.App
 	HTTP   *httptest.Server
 	Tenant string
 	// Client is a plain HTTP client with a timeout, for convenience.
 	Client *http.Client
+
+	closeOnce sync.Once
+	inboxes   atomic.Int64
+}
+
+// tb is the part of testing.TB the helpers use to report a failure.
+type tb interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// panicTB reports failures of a Server made by NewServer by panicking.
+type panicTB struct{}
+
+func (panicTB) Helper() {}
+func (panicTB) Fatalf(format string, args ...any) {
+	panic(fmt.Sprintf(format, args...))
 }
 
 var (
 	shared     *sharedServer
+	sharedErr  error
 	sharedOnce sync.Once
 	counter    atomic.Int64
 )
@@ -86,80 +113,113 @@ type sharedServer struct {
 
 // defaultServer is one in-process simulator per test binary, shared by every
 // test through tenants (as a CI pipeline shares one simulator).
-func defaultServer(t testing.TB) *sharedServer {
+func defaultServer() (*sharedServer, error) {
 	sharedOnce.Do(func() {
 		data, err := scenarios.Files.ReadFile(scenarios.DefaultName)
 		if err != nil {
-			panic(err)
+			sharedErr = err
+			return
 		}
 		sc, err := scenario.Parse("scenarios/default.yaml", data, app.ProviderNames(app.Providers()), func(name string) ([]byte, error) {
 			return scenarios.Files.ReadFile(strings.TrimPrefix(name, "scenarios/"))
 		})
 		if err != nil {
-			panic("simtest: embedded default scenario: " + err.Error())
+			sharedErr = fmt.Errorf("simtest: embedded default scenario: %w", err)
+			return
 		}
 		a, err := app.New(app.Config{Scenario: sc, Version: "simtest"})
 		if err != nil {
-			panic("simtest: " + err.Error())
+			sharedErr = fmt.Errorf("simtest: %w", err)
+			return
 		}
 		shared = &sharedServer{app: a, http: httptest.NewServer(a.Handler())}
 	})
-	return shared
+	return shared, sharedErr
 }
 
 var unsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // New starts (or reuses) the in-process simulator and gives the test a fresh
-// tenant of its own.
+// tenant of its own, removed when the test ends. Any failure fails t.
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	id := unsafe.ReplaceAllString(t.Name(), "-")
+	if len(id) > 40 {
+		id = id[len(id)-40:]
+	}
+	id = strings.Trim(id, "-._")
+	s, err := newServer(t, id, opts)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewServer is New for code without a *testing.T (Example functions, demo
+// programs, TestMain): it starts (or reuses) the in-process simulator, makes
+// a fresh tenant and returns an error when that fails. Call Close when done.
+func NewServer(opts ...Option) (*Server, error) {
+	return newServer(panicTB{}, "simtest", opts)
+}
+
+func newServer(t tb, prefix string, opts []Option) (*Server, error) {
 	o := &options{}
 	for _, opt := range opts {
 		opt(o)
 	}
-	ss := defaultServer(t)
+	ss, err := defaultServer()
+	if err != nil {
+		return nil, err
+	}
 	id := o.tenant
 	if id == "" {
-		id = unsafe.ReplaceAllString(t.Name(), "-")
-		if len(id) > 40 {
-			id = id[len(id)-40:]
-		}
-		id = strings.Trim(id, "-._")
-		id = fmt.Sprintf("%s-%d", id, counter.Add(1))
+		id = fmt.Sprintf("%s-%d", prefix, counter.Add(1))
 	}
 	s := &Server{t: t, App: ss.app, HTTP: ss.http, Tenant: id, Client: &http.Client{Timeout: 30 * time.Second}}
 	if o.scenarioFile != "" && o.scenario == nil {
 		data, err := os.ReadFile(o.scenarioFile)
 		if err != nil {
-			t.Fatalf("simtest: %v", err)
+			return nil, fmt.Errorf("simtest: %w", err)
 		}
 		o.scenario = data
 	}
 	if o.scenario != nil {
-		s.do(http.MethodPut, "/scenario", o.scenario, http.StatusOK, nil)
+		err = s.call(http.MethodPut, "/scenario", o.scenario, http.StatusOK, nil)
 	} else {
-		s.do(http.MethodPost, "/reset", nil, http.StatusOK, nil)
+		err = s.call(http.MethodPost, "/reset", nil, http.StatusOK, nil)
 	}
-	if o.frozen != nil {
-		s.do(http.MethodPost, "/clock/mode", map[string]string{"mode": "frozen"}, http.StatusOK, nil)
-		if !o.frozen.IsZero() {
-			s.do(http.MethodPost, "/clock/set", map[string]time.Time{"now": *o.frozen}, http.StatusOK, nil)
+	if err == nil && o.frozen != nil {
+		err = s.call(http.MethodPost, "/clock/mode", map[string]string{"mode": "frozen"}, http.StatusOK, nil)
+		if err == nil && !o.frozen.IsZero() {
+			err = s.call(http.MethodPost, "/clock/set", map[string]time.Time{"now": *o.frozen}, http.StatusOK, nil)
 		}
 	}
-	t.Cleanup(func() {
-		req, _ := http.NewRequest(http.MethodDelete, ss.http.URL+"/__sim/tenants/"+id, nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close removes the tenant and everything in it. New arranges it with
+// t.Cleanup; call it yourself on a Server from NewServer. The in-process
+// simulator itself lives as long as the test binary.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		req, _ := http.NewRequest(http.MethodDelete, s.HTTP.URL+"/__sim/tenants/"+s.Tenant, nil)
+		if resp, err := s.Client.Do(req); err == nil {
 			resp.Body.Close()
 		}
 	})
-	return s
 }
 
 // BaseURL is the tenant's root on the simulator (http://127.0.0.1:port/t/id).
 func (s *Server) BaseURL() string { return s.HTTP.URL + "/t/" + s.Tenant }
 
 // URL returns the equivalent of a provider's real base URL for this tenant,
-// e.g. .../flowroute/v2 for Flowroute's https://api.flowroute.com/v2.
+// e.g. .../flowroute/v2 for Flowroute's https://api.flowroute.com/v2 and
+// .../call48/api/v4 for https://apicontrol.call48.com/api/v4.
 func (s *Server) URL(name string) string {
 	for _, info := range s.App.Infos() {
 		if info.Name == name {
@@ -180,7 +240,7 @@ func (s *Server) Credentials(name string) []provider.Credential {
 
 // Control calls the control API: path is below /__sim ("/clock"), body is
 // JSON-encoded unless it is []byte, and the answer is decoded into out
-// (when not nil). It fails the test unless the status is want.
+// (when not nil). It fails the test unless the status is want (0: any 2xx).
 func (s *Server) Control(method, path string, body any, want int, out any) {
 	s.t.Helper()
 	s.do(method, path, body, want, out)
@@ -188,7 +248,26 @@ func (s *Server) Control(method, path string, body any, want int, out any) {
 
 func (s *Server) do(method, path string, body any, want int, out any) {
 	s.t.Helper()
+	if err := s.call(method, path, body, want, out); err != nil {
+		s.t.Fatalf("%v", err)
+	}
+}
+
+// StatusError is a control API answer with an unexpected status.
+type StatusError struct {
+	Method, Path string
+	Status, Want int
+	Body         []byte
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("simtest: %s /__sim%s: status %d, want %d: %s", e.Method, e.Path, e.Status, e.Want, e.Body)
+}
+
+// call is do returning an error instead of failing; want 0 accepts any 2xx.
+func (s *Server) call(method, path string, body any, want int, out any) error {
 	var rd io.Reader
+	isJSON := false
 	switch b := body.(type) {
 	case nil:
 	case []byte:
@@ -196,28 +275,32 @@ func (s *Server) do(method, path string, body any, want int, out any) {
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
-			s.t.Fatalf("simtest: %v", err)
+			return fmt.Errorf("simtest: %w", err)
 		}
-		rd = bytes.NewReader(data)
+		rd, isJSON = bytes.NewReader(data), true
 	}
 	req, err := http.NewRequest(method, s.ControlURL()+path, rd)
 	if err != nil {
-		s.t.Fatalf("simtest: %v", err)
+		return fmt.Errorf("simtest: %w", err)
+	}
+	if isJSON {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := s.Client.Do(req)
 	if err != nil {
-		s.t.Fatalf("simtest: %s %s: %v", method, path, err)
+		return fmt.Errorf("simtest: %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		s.t.Fatalf("simtest: %s /__sim%s: status %d, want %d: %s", method, path, resp.StatusCode, want, data)
+	if want == 0 && resp.StatusCode/100 != 2 || want != 0 && resp.StatusCode != want {
+		return &StatusError{Method: method, Path: path, Status: resp.StatusCode, Want: want, Body: data}
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			s.t.Fatalf("simtest: %s %s: decoding %s: %v", method, path, data, err)
+			return fmt.Errorf("simtest: %s %s: decoding %s: %w", method, path, data, err)
 		}
 	}
+	return nil
 }
 
 // Now returns the tenant's clock time.
@@ -231,7 +314,8 @@ func (s *Server) Now() time.Time {
 }
 
 // Advance moves the tenant's clock forward by d; every event that falls due
-// has run when it returns. It returns the new time.
+// (approvals, token expiry, port-in steps, callback retries) has run when it
+// returns. It returns the new time.
 func (s *Server) Advance(d time.Duration) time.Time {
 	s.t.Helper()
 	var c struct {
@@ -239,6 +323,14 @@ func (s *Server) Advance(d time.Duration) time.Time {
 	}
 	s.do(http.MethodPost, "/clock/advance", map[string]string{"by": d.String()}, http.StatusOK, &c)
 	return c.Now
+}
+
+// Reset puts the tenant back to its scenario: every provider's state, the
+// clock, the journal, fault rules and inboxes. A tenant loaded with Scenario
+// or ScenarioFile goes back to that scenario.
+func (s *Server) Reset() {
+	s.t.Helper()
+	s.do(http.MethodPost, "/reset", nil, http.StatusOK, nil)
 }
 
 // Entry is one journal entry.
