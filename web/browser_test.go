@@ -114,10 +114,11 @@ func (p *pageErrors) listen(ev any) {
 			p.add("console.error: " + strings.Join(parts, " "))
 		}
 	case *cdplog.EventEntryAdded:
-		// A control endpoint this build lacks answers 404, and the page
-		// says so in place; any other failed load is a fault of the page.
+		// A control call refused with a 4xx (an endpoint this build lacks,
+		// a scenario with problems) is shown by the page in place; any
+		// other failed load is a fault of the page or the server.
 		api := strings.Contains(e.Entry.URL, "/__sim/") && !strings.Contains(e.Entry.URL, "/__sim/ui/")
-		if e.Entry.Level == cdplog.EntryLevelError && !(api && strings.Contains(e.Entry.Text, "404")) {
+		if e.Entry.Level == cdplog.EntryLevelError && !(api && strings.Contains(e.Entry.Text, "status of 4")) {
 			p.add("browser log: " + e.Entry.Text + " " + e.Entry.URL)
 		}
 	}
@@ -172,7 +173,7 @@ func click(ctx context.Context, t *testing.T, sel string) {
 
 func screenshot(ctx context.Context, t *testing.T, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	require.NoError(t, err)
 	dir := filepath.Join("testdata", "artifacts")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
@@ -225,6 +226,8 @@ func TestBrowser(t *testing.T) {
 	require.True(t, approved, "the CNAM record became approved after advancing the clock from the page (status %q)", text(ctx, t, status))
 	assert.Empty(t, text(ctx, t, row+` button[aria-label="Approve CNAM `+id+`"]`), "an approved record has no Approve button")
 	assert.Contains(t, text(ctx, t, "#clock-now"), "2026-01-05 1", "the clock shows the advanced time")
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector(`+jsString(row)+`).scrollIntoView({block: "center"}), true)`))
+	require.NoError(t, err)
 	screenshot(ctx, t, "dashboard.png")
 
 	// The journal shows the API call, with its bodies one click away.
@@ -238,6 +241,43 @@ func TestBrowser(t *testing.T) {
 	// A TFNRegistry change queues a callback delivery that the Callbacks tab
 	// lists, when this build has the change lever and the callbacks API.
 	tnregistryChange(ctx, t, srv)
+
+	// A fault rule added from the form is listed, then removed.
+	click(ctx, t, `#tabbtn-faults`)
+	require.True(t, waitFor(ctx, t, `document.querySelector("#fault-provider option[value=flowroute]") !== null`, 5*time.Second))
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`#fault-provider`), "flowroute"),
+		chromedp.SendKeys(chromedp.CSS(`#fault-form input[name=route]`), "POST /v2/cnams"),
+	))
+	click(ctx, t, `#fault-form button[type=submit]`)
+	require.True(t, waitFor(ctx, t, `document.querySelector("#faults-table tbody tr[data-id]") !== null`, 5*time.Second),
+		"the new fault rule is listed (form error: %q)", text(ctx, t, "#fault-error"))
+	rule := text(ctx, t, `#faults-table tbody tr[data-id]`)
+	assert.Contains(t, rule, "POST /v2/cnams")
+	assert.Contains(t, rule, "status 500")
+	screenshot(ctx, t, "faults.png")
+	click(ctx, t, `#faults-table tbody tr[data-id] button`)
+	assert.True(t, waitFor(ctx, t, `document.querySelector("#faults-table tbody tr[data-id]") === null`, 5*time.Second), "the rule is removed")
+
+	// A broken scenario is refused with its problems shown at their lines;
+	// nothing changes.
+	click(ctx, t, `#tabbtn-scenario`)
+	broken := "version: 1\nname: broken\nflowroute:\n  approval:\n    after: soon\n"
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector("#scenario-yaml").value = `+jsString(broken)+`, true)`))
+	require.NoError(t, err)
+	click(ctx, t, `#scenario-form button[type=submit]`)
+	require.True(t, waitFor(ctx, t, `document.querySelector("#scenario-problems ul.problems li") !== null`, 5*time.Second),
+		"the problems are listed: %q", text(ctx, t, "#scenario-problems"))
+	assert.Contains(t, text(ctx, t, "#scenario-problems ul.problems"), "line 5")
+	assert.NotEmpty(t, text(ctx, t, "#scenario-problems #problem-line-5"), "line 5 is marked in the listing")
+	assert.Contains(t, text(ctx, t, "#scenario-name"), "scenario default", "the tenant keeps its scenario")
+	screenshot(ctx, t, "scenario.png")
+
+	// The TFNRegistry state browser renders whatever that provider exports.
+	click(ctx, t, `#tabbtn-state`)
+	click(ctx, t, `#state-providers button[data-provider="tnregistry"]`)
+	assert.True(t, waitFor(ctx, t, `document.querySelector("#state-view table") !== null`, 5*time.Second), "the TFNRegistry state has tables")
+	screenshot(ctx, t, "state-tnregistry.png")
 
 	for _, e := range errs.all() {
 		t.Errorf("the page reported: %s", e)

@@ -37,6 +37,17 @@
     return el;
   }
 
+  // fill replaces an element's children, flattening lists and skipping
+  // null, like h.
+  function fill(el, ...kids) {
+    el.replaceChildren();
+    for (const kid of kids.flat(Infinity)) {
+      if (kid === undefined || kid === null || kid === false) continue;
+      el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+    }
+    return el;
+  }
+
   // ---- control API -------------------------------------------------------
   async function call(method, path, body, type) {
     const headers = {};
@@ -146,7 +157,7 @@
     const dlg = $('#dialog');
     $('#dialog-title').textContent = title;
     const body = $('#dialog-body');
-    body.replaceChildren();
+    fill(body);
     for (const f of fields || []) {
       if (f.text) { body.append(h('p', {}, f.text)); continue; }
       const input = f.multiline
@@ -259,12 +270,12 @@
   async function loadProviders() {
     const res = await call('GET', '/providers');
     if (!res.ok) {
-      $('#providers-table tbody').replaceChildren(h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'Could not list providers: ' + res.error)));
+      fill($('#providers-table tbody'), h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'Could not list providers: ' + res.error)));
       return;
     }
     providers = firstArray(res.data, 'providers');
     const body = $('#providers-table tbody');
-    body.replaceChildren();
+    fill(body);
     for (const p of providers) {
       const url = location.origin + root + (p.url || (p.mount || '') + (p.basePath || ''));
       const spec = root + (p.specUrl || '/__sim/openapi/' + p.name);
@@ -281,8 +292,8 @@
     const sel = $('#journal-provider');
     const fsel = $('#fault-provider');
     const keepJ = sel.value;
-    sel.replaceChildren(h('option', { value: '' }, 'all'));
-    fsel.replaceChildren(h('option', { value: '*' }, '* (every provider)'));
+    fill(sel, h('option', { value: '' }, 'all'));
+    fill(fsel, h('option', { value: '*' }, '* (every provider)'));
     for (const p of providers) {
       sel.append(h('option', { value: p.name }, p.name));
       fsel.append(h('option', { value: p.name }, p.name));
@@ -303,9 +314,9 @@
     if (!res.ok) return;
     const list = firstArray(res.data, 'tenants');
     const dl = $('#tenant-list');
-    dl.replaceChildren(...list.map((t) => h('option', { value: t.id })));
+    fill(dl, ...list.map((t) => h('option', { value: t.id })));
     const body = $('#tenants-table tbody');
-    body.replaceChildren();
+    fill(body);
     for (const t of list) {
       body.append(h('tr', { 'aria-current': t.id === tenant ? 'true' : null },
         h('td', {}, t.id === tenant ? h('strong', {}, t.id + ' (this page)') : h('a', { href: tenantURL(t.id) }, t.id)),
@@ -343,7 +354,7 @@
     const res = await call('GET', journalQuery());
     const body = $('#journal-table tbody');
     if (!res.ok) {
-      body.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'Could not read the journal: ' + res.error)));
+      fill(body, h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'Could not read the journal: ' + res.error)));
       journalSeen = '';
       return;
     }
@@ -352,7 +363,7 @@
     if (key === journalSeen) return;
     journalSeen = key;
     $('#journal-count').textContent = journalEntries.length + ' request' + (journalEntries.length === 1 ? '' : 's') + ' shown, newest first';
-    body.replaceChildren();
+    fill(body);
     for (const e of journalEntries) {
       const tr = h('tr', { tabindex: 0, dataset: { id: e.id }, 'aria-selected': String(e.id === journalSelected) },
         h('td', { class: 'mono' }, fmtTime(e.time).replace(' UTC', '')),
@@ -375,7 +386,7 @@
     const d = $('#journal-detail');
     if (!e) return;
     const headers = e.requestHeaders ? Object.entries(e.requestHeaders).map(([k, v]) => k + ': ' + v).join('\n') : '';
-    d.replaceChildren(
+    fill(d, 
       h('h3', {}, e.method + ' ' + e.path + (e.query ? '?' + e.query : '')),
       h('dl', { class: 'kv' },
         h('dt', {}, 'Provider'), h('dd', {}, e.provider),
@@ -400,7 +411,7 @@
       if (failed(res, 'Clear journal')) return;
       journalSeen = '';
       journalSelected = null;
-      $('#journal-detail').replaceChildren(h('p', { class: 'muted' }, 'Select a request to see its bodies.'));
+      fill($('#journal-detail'), h('p', { class: 'muted' }, 'Select a request to see its bodies.'));
       loadJournal(true);
     });
   }
@@ -420,13 +431,13 @@
     if (res.status === 404 || res.status === 405) {
       missing.hidden = false;
       missing.textContent = 'Callbacks are not available in this build: GET /__sim/callbacks is not served.';
-      body.replaceChildren();
+      fill(body);
       callbacksSeen = '';
       return;
     }
     missing.hidden = true;
     if (!res.ok) {
-      body.replaceChildren(h('tr', {}, h('td', { colspan: 9, class: 'empty' }, 'Could not list deliveries: ' + res.error)));
+      fill(body, h('tr', {}, h('td', { colspan: 9, class: 'empty' }, 'Could not list deliveries: ' + res.error)));
       callbacksSeen = '';
       return;
     }
@@ -434,7 +445,7 @@
     if (res.text === callbacksSeen) return;
     callbacksSeen = res.text;
     $('#callbacks-count').textContent = deliveries.length + ' deliver' + (deliveries.length === 1 ? 'y' : 'ies');
-    body.replaceChildren();
+    fill(body);
     for (const d of deliveries) {
       const attempts = d.attempts || [];
       const last = attempts[attempts.length - 1];
@@ -464,7 +475,7 @@
     if (!d) return;
     const attempts = d.attempts || [];
     const det = $('#callback-detail');
-    det.replaceChildren(
+    fill(det, 
       h('h3', {}, 'Delivery ' + d.id, ' ', badge(d.status || '?', wordClass(d.status || ''))),
       h('dl', { class: 'kv' },
         h('dt', {}, 'Target'), h('dd', { class: 'mono' }, (d.method || 'POST') + ' ' + ((d.target && d.target.url) || '')),
@@ -503,7 +514,7 @@
     const names = [...new Set(deliveries.map((d) => ((d.target && d.target.url) || '').match(/^inbox:\/\/([^/]+)/)).filter(Boolean).map((m) => m[1]))].sort();
     if (names.join(',') === knownInboxes) return;
     knownInboxes = names.join(',');
-    $('#inbox-list').replaceChildren(...names.map((n) => h('option', { value: n })));
+    fill($('#inbox-list'), ...names.map((n) => h('option', { value: n })));
     if (names.length && !$('#inbox-name').value) {
       $('#inbox-name').value = names[0];
       loadInbox();
@@ -513,26 +524,26 @@
     const name = $('#inbox-name').value.trim();
     const view = $('#inbox-view');
     if (!name) {
-      view.replaceChildren(h('p', { class: 'muted' }, 'Name an inbox to see the callbacks it received.'));
+      fill(view, h('p', { class: 'muted' }, 'Name an inbox to see the callbacks it received.'));
       return;
     }
     localStorage.setItem('sim-inbox', name);
     const res = await call('GET', '/inbox/' + encodeURIComponent(name));
     if (res.status === 404 && !(res.data && res.data.messages)) {
       inboxSeen = '';
-      view.replaceChildren(h('p', { class: 'notice' }, 'Inbox "' + name + '" is not available (' + res.error + ').'));
+      fill(view, h('p', { class: 'notice' }, 'Inbox "' + name + '" is not available (' + res.error + ').'));
       return;
     }
     if (!res.ok) {
       inboxSeen = '';
-      view.replaceChildren(h('p', { class: 'error' }, 'Could not read the inbox: ' + res.error));
+      fill(view, h('p', { class: 'error' }, 'Could not read the inbox: ' + res.error));
       return;
     }
     const msgs = firstArray(res.data, 'messages').slice().reverse();
     const seen = name + '\u0000' + res.text;
     if (seen === inboxSeen) return;
     inboxSeen = seen;
-    view.replaceChildren(
+    fill(view, 
       h('p', {}, msgs.length + ' message' + (msgs.length === 1 ? '' : 's') + ' in "' + name + '", newest first ',
         h('button', { type: 'button', class: 'small danger', onclick: () => clearInbox(name) }, 'Empty this inbox')),
       h('div', { class: 'scroll' }, h('table', { class: 'data', id: 'inbox-table' },
@@ -607,7 +618,7 @@
     const res = await call('GET', '/state');
     const view = $('#state-view');
     if (!res.ok) {
-      view.replaceChildren(h('p', { class: 'error' }, 'Could not export the tenant state: ' + res.error));
+      fill(view, h('p', { class: 'error' }, 'Could not export the tenant state: ' + res.error));
       stateRaw = '';
       stateShown = '';
       return;
@@ -630,7 +641,7 @@
     const names = stateNames();
     if (!names.includes(stateProvider)) stateProvider = names[0] || '';
     const bar = $('#state-providers');
-    bar.replaceChildren(...names.map((n) => h('button', {
+    fill(bar, ...names.map((n) => h('button', {
       type: 'button', 'aria-pressed': String(n === stateProvider), dataset: { provider: n },
       onclick: () => { stateProvider = n; localStorage.setItem('sim-state-provider', n); renderState(true); },
     }, n)));
@@ -642,7 +653,7 @@
     const view = $('#state-view');
     // Keep the reader's place: the page is rebuilt in place.
     const y = window.scrollY;
-    view.replaceChildren(renderValue(stateProvider, stateProvider, value, filter, 0));
+    fill(view, renderValue(stateProvider, stateProvider, value, filter, 0));
     window.scrollTo(0, y);
     renderLevers();
   }
@@ -653,6 +664,7 @@
     if (typeof v === 'string' && v.startsWith('0001-01-01T')) return h('span', { class: 'muted', title: 'not set' }, '—');
     if (typeof v === 'string' && isoRe.test(v)) return h('span', { class: 'mono' }, fmtTime(v).replace(' UTC', ''));
     if (typeof v === 'string' && wordClass(v) && v.length < 20) return badge(v, wordClass(v));
+    if (typeof v === 'string' && v.length > 80) return h('details', {}, h('summary', {}, v.slice(0, 60) + '…'), h('pre', { class: 'code' }, pretty(v)));
     if (typeof v !== 'object') return String(v);
     if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return v.join(', ');
     const n = Array.isArray(v) ? v.length + ' item' + (v.length === 1 ? '' : 's') : Object.keys(v).length + ' field' + (Object.keys(v).length === 1 ? '' : 's');
@@ -777,13 +789,13 @@
   }
   function showLeverResult(title, res) {
     const out = $('#lever-result');
-    if (out) out.replaceChildren(h('h4', {}, title + ' → ' + res.status), h('pre', { class: 'code' }, pretty(res.text)));
+    if (out) fill(out, h('h4', {}, title + ' → ' + res.status), h('pre', { class: 'code' }, pretty(res.text)));
   }
   function renderLevers() {
     const box = $('#levers');
     const list = stateProvider === 'engine' ? [] : providerLevers(stateProvider);
-    if (!list.length) { box.replaceChildren(); return; }
-    box.replaceChildren(h('h3', {}, 'Control levers for ' + stateProvider),
+    if (!list.length) { fill(box); return; }
+    fill(box, h('h3', {}, 'Control levers for ' + stateProvider),
       list.map((lv) => {
         const inputs = lv.vars.map((v) => h('label', {}, v + ' ', h('input', { name: v, size: 14, required: true, spellcheck: 'false' })));
         const bodyBox = lv.method === 'GET' || lv.method === 'DELETE' ? null : h('label', { class: 'grow' }, 'JSON body ', h('textarea', { name: 'body', rows: 1, cols: 40, class: 'mono', spellcheck: 'false' }));
@@ -825,14 +837,14 @@
     const res = await call('GET', '/faults');
     const body = $('#faults-table tbody');
     if (!res.ok) {
-      body.replaceChildren(h('tr', {}, h('td', { colspan: 8, class: 'empty' }, 'Could not list fault rules: ' + res.error)));
+      fill(body, h('tr', {}, h('td', { colspan: 8, class: 'empty' }, 'Could not list fault rules: ' + res.error)));
       faultsSeen = '';
       return;
     }
     if (res.text === faultsSeen) return;
     faultsSeen = res.text;
     const list = firstArray(res.data, 'faults');
-    body.replaceChildren();
+    fill(body);
     for (const r of list) {
       const when = [];
       if (r.probability !== undefined) when.push('p=' + r.probability);
@@ -913,14 +925,14 @@
     if (!sc) return;
     scenarioSource = sc.source || '';
     const dl = $('#scenario-info');
-    dl.replaceChildren(
+    fill(dl, 
       h('dt', {}, 'Name'), h('dd', {}, sc.name || '(unnamed)'),
       sc.description ? [h('dt', {}, 'Description'), h('dd', {}, sc.description)] : null,
       h('dt', {}, 'File'), h('dd', { class: 'mono' }, sc.file || '(none)'),
       h('dt', {}, 'Version'), h('dd', {}, String(sc.version ?? '')),
       h('dt', {}, 'Seed'), h('dd', {}, String(sc.seed ?? '')),
       sc.clock ? [h('dt', {}, 'Clock'), h('dd', { class: 'mono' }, typeof sc.clock === 'object' ? Object.entries(sc.clock).map(([k, v]) => k + ': ' + v).join(', ') : String(sc.clock))] : null);
-    $('#scenario-source').replaceChildren(...numbered(scenarioSource, []));
+    fill($('#scenario-source'), ...numbered(scenarioSource, []));
   }
   // numbered renders text with line numbers and, under a line with
   // problems, their messages.
@@ -944,7 +956,7 @@
       e.preventDefault();
       const yaml = $('#scenario-yaml').value;
       const box = $('#scenario-problems');
-      box.replaceChildren();
+      fill(box);
       const res = await call('PUT', '/scenario', yaml, 'application/yaml');
       if (res.ok) {
         toast('Scenario ' + (res.data && res.data.scenario) + ' loaded into tenant ' + tenant);
