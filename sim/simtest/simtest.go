@@ -61,9 +61,11 @@ func ScenarioFile(path string) Option {
 	return func(o *options) { o.scenarioFile = path }
 }
 
-// Frozen freezes the tenant's clock at t (the zero time freezes it at the
-// scenario's start). A frozen clock moves only with Advance, which makes
-// timings in a test exact.
+// Frozen freezes the tenant's clock at t, which must not be before the
+// scenario's start (the clock only moves forward). The zero time freezes it
+// where it is, a few milliseconds after the scenario's start when the
+// scenario's clock is real. A frozen clock moves only with Advance, which
+// makes timings in a test exact.
 func Frozen(t time.Time) Option {
 	return func(o *options) { o.frozen = &t }
 }
@@ -261,7 +263,11 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("simtest: %s /__sim%s: status %d, want %d: %s", e.Method, e.Path, e.Status, e.Want, e.Body)
+	want := "2xx"
+	if e.Want != 0 {
+		want = fmt.Sprint(e.Want)
+	}
+	return fmt.Sprintf("simtest: %s /__sim%s: status %d, want %s: %s", e.Method, e.Path, e.Status, want, e.Body)
 }
 
 // call is do returning an error instead of failing; want 0 accepts any 2xx.
@@ -375,8 +381,9 @@ func (s *Server) Journal(f Filter) []Entry {
 
 // RequireCalled fails t unless the tenant received exactly n requests with
 // the method whose path ends with path (a provider-relative path such as
-// "/v2/cnams" or "/cnam").
+// "/v2/cnams" or "/cnam"). A nil t uses the Server's own failure reporting.
 func (s *Server) RequireCalled(t testing.TB, method, path string, n int) {
+	t = s.tbOr(t)
 	t.Helper()
 	got := 0
 	for _, e := range s.Journal(Filter{Method: method}) {
@@ -393,7 +400,9 @@ func (s *Server) RequireCalled(t testing.TB, method, path string, n int) {
 // When the request is for a provider (name not empty), the response is
 // checked against that provider's OpenAPI document and the test fails on a
 // mismatch: an API test built on Do proves the spec and the emulator agree.
+// A nil t uses the Server's own failure reporting.
 func (s *Server) Do(t testing.TB, name string, req *http.Request) (*http.Response, []byte) {
+	t = s.tbOr(t)
 	t.Helper()
 	var reqBody []byte
 	if req.Body != nil {
