@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"syscall"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/telecomsim/simulator/internal/app"
+	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/sim/simtest"
 )
 
@@ -319,4 +322,36 @@ func TestMetrics(t *testing.T) {
 	assert.Contains(t, text, "simulator_tenants ")
 	assert.Contains(t, text, "simulator_journal_entries ")
 	assert.Contains(t, text, `simulator_callback_deliveries{provider="tnregistry",status="delivered"}`)
+}
+
+func TestAdminToken(t *testing.T) {
+	t.Parallel()
+	sc, err := scenario.Parse("t.yaml", []byte("version: 1\n"), app.ProviderNames(app.Providers()), nil)
+	require.NoError(t, err)
+	a, err := app.New(app.Config{Scenario: sc, AdminToken: "s3cret"})
+	require.NoError(t, err)
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	cases := []struct {
+		path, token string
+		want        int
+	}{
+		{"/__sim/clock", "", http.StatusUnauthorized},
+		{"/__sim/clock", "wrong", http.StatusUnauthorized},
+		{"/__sim/clock", "s3cret", http.StatusOK},
+		{"/t/x/__sim/state", "", http.StatusUnauthorized},
+		{"/__sim/health", "", http.StatusOK},
+		{"/__sim/ui/", "", http.StatusOK},
+		{"/flowroute/v2/cnams", "", http.StatusUnauthorized}, // the provider's own auth, not the admin token
+	}
+	for _, c := range cases {
+		req, _ := http.NewRequest("GET", srv.URL+c.path, nil)
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, c.want, resp.StatusCode, c.path)
+	}
 }

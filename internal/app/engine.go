@@ -28,7 +28,11 @@ func (a *App) newControl() http.Handler {
 }
 
 func (a *App) serveControl(w http.ResponseWriter, r *http.Request, id, path string) {
-	if a.cfg.AdminToken != "" && !a.adminOK(r) && path != "/__sim/health" {
+	// Health and the dashboard's static files stay open (a browser cannot
+	// send the token when loading a page; the page asks for it and sends it
+	// on its API calls).
+	open := path == "/__sim/health" || path == "/__sim/ui" || strings.HasPrefix(path, "/__sim/ui/")
+	if a.cfg.AdminToken != "" && !open && !a.adminOK(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="simulator control API"`)
 		provider.WriteControlError(w, http.StatusUnauthorized, "the control API needs the admin token: Authorization: Bearer <token>")
 		return
