@@ -143,7 +143,12 @@ func tmobileKey(t testing.TB) *rsa.PrivateKey {
 // partner builders do (docs/tmobile.md "PoP tokens").
 func popToken(t testing.TB, names, values []string) string {
 	t.Helper()
-	now := clock.Wall()
+	return popTokenAt(t, names, values, clock.Wall())
+}
+
+// popTokenAt is popToken issued at a given (wall) time.
+func popTokenAt(t testing.TB, names, values []string, now time.Time) string {
+	t.Helper()
 	sum := sha256Sum(strings.Join(values, ""))
 	claims := map[string]any{
 		"v":    "1",
@@ -168,6 +173,11 @@ func popToken(t testing.TB, names, values []string) string {
 // popSigner sets Authorization and a PoP token over it, the URI as sent,
 // the method and the body.
 func popSigner(t testing.TB, authorization string) signer {
+	return popSignerAt(t, authorization, time.Time{})
+}
+
+// popSignerAt is popSigner with PoP tokens issued at iat (zero: now).
+func popSignerAt(t testing.TB, authorization string, iat time.Time) signer {
 	return func(r *http.Request, body []byte) {
 		names := []string{"uri", "http-method"}
 		values := []string{r.RequestURI, r.Method}
@@ -180,7 +190,11 @@ func popSigner(t testing.TB, authorization string) signer {
 			names = append(names, "body")
 			values = append(values, string(body))
 		}
-		r.Header.Set("X-Authorization", popToken(t, names, values))
+		at := iat
+		if at.IsZero() {
+			at = clock.Wall()
+		}
+		r.Header.Set("X-Authorization", popTokenAt(t, names, values, at))
 	}
 }
 
