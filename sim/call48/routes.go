@@ -133,11 +133,14 @@ func ctlAdvanceBulk(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.AdvanceBulk(atoiOr(provider.Vars(r)["bulk_order_id"], 0))
 	if err != nil {
-		status := http.StatusConflict
-		if e, isE := err.(*Error); isE && e.Code == 404 {
-			status = http.StatusNotFound
+		status, msg := http.StatusConflict, err.Error()
+		if e, isE := err.(*Error); isE {
+			msg = e.Msg
+			if e.Code == 404 {
+				status = http.StatusNotFound
+			}
 		}
-		provider.WriteControlError(w, status, err.(*Error).Msg)
+		provider.WriteControlError(w, status, msg)
 		return
 	}
 	provider.WriteJSON(w, http.StatusOK, map[string]any{"bulk_order_id": b.ID, "order_no": b.OrderNo, "status": b.Status, "reason": b.Reason})
