@@ -25,7 +25,9 @@ type SNA struct {
 }
 
 // key identifies a message; the registry may deliver one twice.
-func (m SNA) key() string { return m.TfNum + "|" + m.CicCode + "|" + m.ChgParam + "|" + m.EffDtTm + "|" + m.ApprStat }
+func (m SNA) key() string {
+	return m.TfNum + "|" + m.CicCode + "|" + m.ChgParam + "|" + m.EffDtTm + "|" + m.ApprStat
+}
 
 // Receiver is the carrier's UNS endpoint: the registry POSTs messages to
 // {callback base URL}/v3/ext/uns/sna. It answers 200 once a message is
