@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // plan is everything a load generator needs to build sessions for one
@@ -103,7 +104,14 @@ func (r *roundRobin) next() op {
 }
 func (r *roundRobin) observe(o op, st int, b []byte) { r.last.observe(o, st, b) }
 
-var createSeq atomic.Int64
+// createSeq numbers created CNAM values; it starts from the wall clock so
+// load generators in successive child processes do not repeat values (a
+// duplicate is refused with 422).
+var createSeq = func() *atomic.Int64 {
+	var n atomic.Int64
+	n.Store(time.Now().UnixNano() / int64(time.Microsecond) % (1 << 40))
+	return &n
+}()
 
 // flowrouteFlow lists, creates a CNAM record and reads it back.
 type flowrouteFlow struct {

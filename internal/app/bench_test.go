@@ -135,3 +135,14 @@ func BenchmarkJournalAdd(b *testing.B) {
 		j.Add(e)
 	}
 }
+
+// BenchmarkStartup is what the binary does before it can answer: parse the
+// embedded default scenario, build every provider (OpenAPI documents
+// included) and the default tenant.
+func BenchmarkStartup(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		a := benchApp(b)
+		a.Close()
+	}
+}
