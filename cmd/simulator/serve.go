@@ -188,6 +188,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		servers = append(servers, s)
 	}
 	banner(stdout, a, sc, main.ln.Addr(), servers[1:])
+	a.Warm()
 
 	if o.watch {
 		loaded, _ := os.ReadFile(o.scenario)

@@ -48,7 +48,7 @@ type Config struct {
 type mount struct {
 	p       provider.Provider
 	info    provider.Info
-	spec    *oas.Spec
+	spec    *oas.Lazy
 	handler http.Handler
 	routes  []provider.Route
 }
@@ -94,12 +94,8 @@ func New(cfg Config) (*App, error) {
 	a := &App{cfg: cfg, log: cfg.Logger, byName: map[string]*mount{}, perTenant: map[string]*loaded{}}
 	for _, p := range cfg.Providers {
 		info := p.Info()
-		spec, err := oas.Load(p.OpenAPI())
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", info.Name, err)
-		}
-		m := &mount{p: p, info: info, spec: spec, routes: p.Routes()}
-		m.handler = provider.Handler(p, spec, a.wrapRoute)
+		m := &mount{p: p, info: info, spec: oas.NewLazy(p.OpenAPI()), routes: p.Routes()}
+		m.handler = provider.Handler(p, m.spec, a.wrapRoute)
 		a.mounts = append(a.mounts, m)
 		a.byName[info.Name] = m
 	}
@@ -437,13 +433,29 @@ func (a *App) Infos() []provider.Info {
 	return out
 }
 
-// Spec returns a provider's OpenAPI document.
-func (a *App) Spec(name string) (*oas.Spec, bool) {
+// Spec returns a provider's compiled OpenAPI document.
+func (a *App) Spec(name string) (*oas.Spec, error) {
 	m, ok := a.byName[name]
 	if !ok {
-		return nil, false
+		return nil, fmt.Errorf("no provider %q", name)
 	}
-	return m.spec, true
+	s, err := m.spec.Get()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return s, nil
+}
+
+// Warm compiles every provider's OpenAPI document in the background, so the
+// first request to each provider does not pay for it; problems are logged.
+func (a *App) Warm() {
+	for _, m := range a.mounts {
+		go func() {
+			if _, err := m.spec.Get(); err != nil {
+				a.log.Error("OpenAPI document does not load; requests to this provider will fail", "provider", m.info.Name, "err", err)
+			}
+		}()
+	}
 }
 
 // exportDoc is a tenant's whole world as JSON.

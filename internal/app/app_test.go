@@ -355,3 +355,17 @@ func TestAdminToken(t *testing.T) {
 		assert.Equal(t, c.want, resp.StatusCode, c.path)
 	}
 }
+
+// Specs compile lazily, so this is where a broken OpenAPI document fails.
+func TestEveryProviderSpecLoadsAndCoversItsRoutes(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+	for _, info := range srv.App.Infos() {
+		spec, err := srv.App.Spec(info.Name)
+		require.NoError(t, err, info.Name)
+		for _, rt := range srv.App.Routes(info.Name) {
+			_, ok := spec.Operation(rt.Path, rt.Method)
+			assert.True(t, ok || rt.NoValidate, "%s: %s %s is not in its OpenAPI document", info.Name, rt.Method, rt.Path)
+		}
+	}
+}

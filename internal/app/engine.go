@@ -52,7 +52,7 @@ func (a *App) SpecRaw(name string) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	return m.spec.Raw, true
+	return m.spec.Raw(), true
 }
 
 // LoadTenantScenario makes a scenario one tenant's world (PUT /__sim/scenario).

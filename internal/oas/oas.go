@@ -201,3 +201,33 @@ func (x *Exchange) Check(req *http.Request, status int, header http.Header, body
 	}
 	return openapi3filter.ValidateResponse(req.Context(), in)
 }
+
+// Lazy is a document compiled the first time it is needed (or when Warm is
+// called), so startup does not wait for every provider's spec.
+type Lazy struct {
+	raw  []byte
+	once sync.Once
+	spec *Spec
+	err  error
+}
+
+// NewLazy returns a document that compiles raw on first use.
+func NewLazy(raw []byte) *Lazy { return &Lazy{raw: raw} }
+
+// Raw returns the document as shipped.
+func (l *Lazy) Raw() []byte { return l.raw }
+
+// Get compiles the document once and returns it.
+func (l *Lazy) Get() (*Spec, error) {
+	l.once.Do(func() { l.spec, l.err = Load(l.raw) })
+	return l.spec, l.err
+}
+
+// ValidateRequest compiles the document if needed and validates r.
+func (l *Lazy) ValidateRequest(r *http.Request, path string, vars map[string]string) error {
+	s, err := l.Get()
+	if err != nil {
+		return err
+	}
+	return s.ValidateRequest(r, path, vars)
+}

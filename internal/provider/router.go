@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
-	"github.com/telecomsim/simulator/internal/oas"
 )
 
 // Match is filled in by the router when a request matches one of a
@@ -36,10 +35,15 @@ func MatchFrom(ctx context.Context) *Match {
 // uses it to inject faults.
 type Wrapper func(p Provider, rt *Route, next http.Handler) http.Handler
 
+// Validator checks a request against the provider's OpenAPI document.
+type Validator interface {
+	ValidateRequest(r *http.Request, path string, vars map[string]string) error
+}
+
 // Handler serves p's routes at their real paths: the router matches, then
 // for each route: auth (when the route has a scheme), OpenAPI request
 // validation, the handler. Unknown paths and methods go to p.WriteError.
-func Handler(p Provider, spec *oas.Spec, wrap Wrapper) http.Handler {
+func Handler(p Provider, spec Validator, wrap Wrapper) http.Handler {
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		p.WriteError(w, req, &HTTPError{Status: http.StatusNotFound, Message: "The requested URL was not found on the server."})
@@ -70,7 +74,7 @@ func mark(name string, rt *Route, next http.Handler) http.Handler {
 	})
 }
 
-func routeHandler(p Provider, spec *oas.Spec, rt *Route) http.HandlerFunc {
+func routeHandler(p Provider, spec Validator, rt *Route) http.HandlerFunc {
 	return func(w http.ResponseWriter, req *http.Request) {
 		if rt.Auth != AuthNone {
 			r2, err := p.Authenticate(req, rt.Auth)

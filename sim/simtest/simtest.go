@@ -419,9 +419,9 @@ func (s *Server) Do(t testing.TB, name string, req *http.Request) (*http.Respons
 		t.Fatalf("simtest: reading %s %s: %v", req.Method, req.URL, err)
 	}
 	if name != "" {
-		spec, ok := s.App.Spec(name)
-		if !ok {
-			t.Fatalf("simtest: no provider %q", name)
+		spec, err := s.App.Spec(name)
+		if err != nil {
+			t.Fatalf("simtest: %v", err)
 		}
 		var mount string
 		for _, info := range s.App.Infos() {
