@@ -159,6 +159,10 @@ func (s *Spec) ValidateResponse(req *http.Request, path string, vars map[string]
 	if !ok {
 		return fmt.Errorf("openapi: no operation %s %s", req.Method, path)
 	}
+	return checkResponse(req, route, vars, status, header, body)
+}
+
+func checkResponse(req *http.Request, route *routers.Route, vars map[string]string, status int, header http.Header, body []byte) error {
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: vars, Route: route, Options: opts},
 		Status:                 status,
@@ -192,14 +196,7 @@ func (x *Exchange) Check(req *http.Request, status int, header http.Header, body
 	if err != nil {
 		return fmt.Errorf("openapi: %s %s: %w", req.Method, req.URL.Path, err)
 	}
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: vars, Route: route, Options: opts},
-		Status:                 status,
-		Header:                 header,
-		Body:                   io.NopCloser(bytes.NewReader(body)),
-		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
-	}
-	return openapi3filter.ValidateResponse(req.Context(), in)
+	return checkResponse(req, route, vars, status, header, body)
 }
 
 // Lazy is a document compiled the first time it is needed (or when Warm is
