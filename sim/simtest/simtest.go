@@ -352,7 +352,9 @@ type Entry struct {
 	Fault        string `json:"fault"`
 }
 
-// Filter selects journal entries; zero fields match everything.
+// Filter selects journal entries: Provider and Method match exactly, Path is
+// a substring of the request path, Status exact, Limit caps the count; zero
+// fields match everything.
 type Filter struct {
 	Provider, Method, Path string
 	Status, Limit          int
