@@ -185,7 +185,22 @@ func TestDefaultPopulatesEveryProvider(t *testing.T) {
 	require.Empty(t, inbox.Messages)
 	srv.Advance(5 * time.Minute)
 	srv.Control("GET", "/inbox/demo", nil, http.StatusOK, &inbox)
-	assert.NotEmpty(t, inbox.Messages)
+	assert.Len(t, inbox.Messages, 1)
+
+	// the timeline: three events, run as the clock reaches them
+	var evs struct {
+		Events []struct{ Status string } `json:"events"`
+	}
+	srv.Control("GET", "/events?status=pending", nil, http.StatusOK, &evs)
+	assert.Len(t, evs.Events, 3)
+	srv.Advance(3 * time.Hour)
+	srv.Control("GET", "/events?status=done", nil, http.StatusOK, &evs)
+	assert.Len(t, evs.Events, 3)
+	srv.Control("GET", "/inbox/demo", nil, http.StatusOK, &inbox)
+	assert.Len(t, inbox.Messages, 2, "the +1h change reached the inbox")
+	_, body = send(t, srv, "GET", srv.URL("flowroute")+"/cnams/17607", basic("demo-access-key", "demo-secret-key"), "")
+	assert.Contains(t, string(body), `"is_approved":true`, "ACME WIDGETS approved at +3h")
+
 }
 
 func TestCIMinimalIsSmallAndFrozen(t *testing.T) {
