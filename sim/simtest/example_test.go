@@ -53,8 +53,10 @@ func Example_flowroute() {
 	}
 	defer srv.Close()
 
-	base := srv.URL("flowroute")                                                                     // like https://api.flowroute.com/v2
-	auth := map[string]string{"Authorization": "Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ=="} // demo-access-key:demo-secret-key
+	base := srv.URL("flowroute") // like https://api.flowroute.com/v2
+
+	// HTTP Basic with demo-access-key / demo-secret-key
+	auth := map[string]string{"Authorization": "Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ=="}
 	var created struct {
 		Data struct {
 			ID         string `json:"id"`
