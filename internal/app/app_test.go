@@ -369,3 +369,16 @@ func TestEveryProviderSpecLoadsAndCoversItsRoutes(t *testing.T) {
 		}
 	}
 }
+
+func TestResetFrozenAtScenarioStart(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t, simtest.Frozen(time.Time{}))
+	var sc struct {
+		Clock struct {
+			Start time.Time `json:"start"`
+		} `json:"clock"`
+	}
+	srv.Control("GET", "/scenario", nil, http.StatusOK, &sc)
+	assert.Equal(t, sc.Clock.Start, srv.Now(), "frozen exactly at the start")
+	srv.Control("POST", "/reset", map[string]string{"mode": "sideways"}, http.StatusBadRequest, nil)
+}

@@ -135,14 +135,35 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	provider.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// reset rebuilds the tenant from its scenario. An optional body
+// {"mode": "frozen"} (or "real") restarts the clock in that mode exactly at
+// the scenario's start.
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Mode string `json:"mode"`
+	}
+	if r.ContentLength != 0 && !provider.DecodeControl(w, r, &req) {
+		return
+	}
+	var mode clock.Mode
+	if req.Mode != "" {
+		m, err := clock.ParseMode(req.Mode)
+		if err != nil {
+			provider.WriteControlError(w, http.StatusBadRequest, "mode: want real or frozen")
+			return
+		}
+		mode = m
+	}
 	id := tenantID(r)
 	wd, err := h.e.Tenants().Reset(id)
 	if err != nil {
 		provider.WriteControlError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": id, "scenario": wd.Scenario.Name, "now": wd.Clock.Now()})
+	if mode != "" {
+		wd.Clock.Restore(wd.Scenario.Clock.Start, mode)
+	}
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": id, "scenario": wd.Scenario.Name, "now": wd.Clock.Now(), "mode": wd.Clock.Mode()})
 }
 
 type clockView struct {

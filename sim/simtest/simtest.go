@@ -63,9 +63,8 @@ func ScenarioFile(path string) Option {
 
 // Frozen freezes the tenant's clock at t, which must not be before the
 // scenario's start (the clock only moves forward). The zero time freezes it
-// where it is, a few milliseconds after the scenario's start when the
-// scenario's clock is real. A frozen clock moves only with Advance, which
-// makes timings in a test exact.
+// exactly at the scenario's start. A frozen clock moves only with Advance,
+// which makes timings in a test exact.
 func Frozen(t time.Time) Option {
 	return func(o *options) { o.frozen = &t }
 }
@@ -188,12 +187,16 @@ func newServer(t tb, prefix string, opts []Option) (*Server, error) {
 	}
 	if o.scenario != nil {
 		err = s.call(http.MethodPut, "/scenario", o.scenario, http.StatusOK, nil)
-	} else {
-		err = s.call(http.MethodPost, "/reset", nil, http.StatusOK, nil)
+	}
+	if err == nil {
+		var body any
+		if o.frozen != nil {
+			body = map[string]string{"mode": "frozen"}
+		}
+		err = s.call(http.MethodPost, "/reset", body, http.StatusOK, nil)
 	}
 	if err == nil && o.frozen != nil {
-		err = s.call(http.MethodPost, "/clock/mode", map[string]string{"mode": "frozen"}, http.StatusOK, nil)
-		if err == nil && !o.frozen.IsZero() {
+		if !o.frozen.IsZero() {
 			err = s.call(http.MethodPost, "/clock/set", map[string]time.Time{"now": *o.frozen}, http.StatusOK, nil)
 		}
 	}
