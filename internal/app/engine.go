@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"net/http"
 	"strings"
@@ -161,25 +160,26 @@ func faultMarkFrom(ctx context.Context) string {
 	return ""
 }
 
-// checkFault reports a rule naming a provider or route that does not exist.
-func (a *App) checkFault(r fault.Rule) string {
+// checkFault reports a rule naming a provider or route that does not exist:
+// the field at fault and the message, or "" when the rule is fine.
+func (a *App) checkFault(r fault.Rule) (field, msg string) {
 	if r.Provider == "*" {
-		return ""
+		return "", ""
 	}
 	m, ok := a.byName[r.Provider]
 	if !ok {
-		return fmt.Sprintf("unknown provider %q (known: %s)", r.Provider, strings.Join(a.served(), ", "))
+		return "provider", fmt.Sprintf("unknown provider %q (known: %s)", r.Provider, strings.Join(a.served(), ", "))
 	}
 	pat, err := fault.ParsePattern(r.Route)
 	if err != nil {
-		return err.Error()
+		return "route", err.Error()
 	}
 	for _, rt := range m.routes {
 		if pat.MatchesRoute(rt.Method, rt.Path, m.info.BasePath) {
-			return ""
+			return "", ""
 		}
 	}
-	return fmt.Sprintf("route %q matches none of %s's routes (see simulator routes)", r.Route, r.Provider)
+	return "route", fmt.Sprintf("route %q matches none of %s's routes (see simulator routes)", r.Route, r.Provider)
 }
 
 // configureFaults parses and checks the scenario's fault rules.
@@ -190,22 +190,18 @@ func (a *App) configureFaults(sc *scenario.Scenario) ([]fault.Rule, scenario.Pro
 	}
 	var ps scenario.Problems
 	for i, r := range rules {
-		if msg := a.checkFault(r); msg != "" {
-			ps = append(ps, sc.Faults.At(fmt.Sprintf("[%d].route", i), msg))
+		if field, msg := a.checkFault(r); msg != "" {
+			ps = append(ps, sc.Faults.At(fmt.Sprintf("[%d].%s", i, field), msg))
 		}
 	}
 	return rules, ps
 }
 
-func tenantSeed(seed int64, id string) int64 {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(id))
-	return seed ^ int64(h.Sum64()>>1)
-}
-
-// attachEngine gives a new world its engine-level parts.
+// attachEngine gives a new world its engine-level parts. Fault decisions
+// draw from the scenario seed alone, so a CI job gets the same fault
+// sequence whatever its tenant is called.
 func (a *App) attachEngine(w *tenant.World, l *loaded) {
-	set := fault.NewSet(tenantSeed(l.sc.Seed, w.ID))
+	set := fault.NewSet(l.sc.Seed)
 	if err := set.Replace(l.faults, l.sc.Clock.Start); err != nil {
 		a.log.Error("fault rules", "tenant", w.ID, "err", err)
 	}
@@ -259,8 +255,8 @@ func (a *App) addFault(w http.ResponseWriter, r *http.Request) {
 		provider.WriteControlError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if msg := a.checkFault(rule); msg != "" {
-		provider.WriteControlError(w, http.StatusBadRequest, msg)
+	if field, msg := a.checkFault(rule); msg != "" {
+		provider.WriteControlError(w, http.StatusBadRequest, field+": "+msg)
 		return
 	}
 	added, err := faultsOf(world).Add(rule, world.Clock.Now())

@@ -60,12 +60,12 @@ func (a *App) parseEvents(sc *scenario.Scenario) ([]plannedEvent, scenario.Probl
 				args.Content = append(args.Content, n.Content[j], n.Content[j+1])
 			}
 		}
-		hs := scenario.Section{File: sec.File, Path: "events" + path, Node: head}
+		hs := sec.Child("events"+path, head)
 		if err := hs.Decode(&ev.Event); err != nil {
 			ps = append(ps, scenario.AsProblems(err)...)
 			continue
 		}
-		at := scenario.Section{File: sec.File, Path: "events" + path, Node: n}
+		at := sec.Child("events"+path, n)
 		switch {
 		case ev.Provider == "":
 			ps = append(ps, at.At("provider", "required"))
@@ -102,7 +102,7 @@ func (a *App) parseEvents(sc *scenario.Scenario) ([]plannedEvent, scenario.Probl
 			ps = append(ps, at.At("action", fmt.Sprintf("unknown %s action %q (known: %s)", ev.Provider, ev.Action, strings.Join(names, ", "))))
 			continue
 		}
-		argSec := scenario.Section{File: sec.File, Path: "events" + path, Node: args}
+		argSec := sec.Child("events"+path, args)
 		run, err := actor.Action(ev.Action, argSec)
 		if err != nil {
 			ps = append(ps, scenario.AsProblems(err)...)

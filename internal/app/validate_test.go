@@ -92,7 +92,7 @@ var badFiles = map[string][]string{
 	},
 	"faults_routes.yaml": {
 		`testdata/bad/faults_routes.yaml:3:34: faults[0].route: route "GET /v2/nothing" matches none of flowroute's routes (see simulator routes)`,
-		`testdata/bad/faults_routes.yaml:4:33: faults[1].route: unknown provider "flowrute" (known: flowroute, tnregistry, somos, tmobile, call48)`,
+		`testdata/bad/faults_routes.yaml:4:16: faults[1].provider: unknown provider "flowrute" (known: flowroute, tnregistry, somos, tmobile, call48)`,
 		`testdata/bad/faults_routes.yaml:5:31: faults[2].route: route "DELETE /purchase" matches none of call48's routes (see simulator routes)`,
 		`testdata/bad/faults_routes.yaml:8:35: faults[5].route: route "* /**" matches none of tnregistry's routes (see simulator routes)`,
 	},

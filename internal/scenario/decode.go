@@ -332,3 +332,9 @@ func nodeKindName(n *yaml.Node) string {
 	}
 	return "something else"
 }
+
+// Child returns the section of a node inside s, keeping the file each node
+// came from (for nodes read from included files).
+func (s Section) Child(path string, n *yaml.Node) Section {
+	return Section{File: s.File, Path: path, Node: n, origin: s.origin}
+}
