@@ -263,3 +263,17 @@ func basicAuth(user, pass string) string {
 func setHeader(k, v string) func(r *http.Request, _ []byte) {
 	return func(r *http.Request, _ []byte) { r.Header.Set(k, v) }
 }
+
+// raw serves a request at an exact path (no tenant prefix added).
+func (s *sim) raw(q req, path string) res {
+	r := httptest.NewRequest(q.Method, "/", nil)
+	r.URL.Path = path
+	r.URL.RawPath = ""
+	r.RequestURI = path
+	for k, vs := range q.Header {
+		r.Header[k] = append([]string(nil), vs...)
+	}
+	w := httptest.NewRecorder()
+	s.h.ServeHTTP(w, r)
+	return res{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+}
