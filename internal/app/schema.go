@@ -14,13 +14,7 @@ import (
 func (a *App) Schema() ([]byte, error) {
 	sections := map[string]reflect.Type{}
 	for _, p := range a.cfg.Providers {
-		// A provider's section type is whatever Configure returns for an
-		// empty section.
-		cfg, err := p.Configure(scenario.Section{}, &scenario.Scenario{})
-		if err != nil || cfg == nil {
-			continue
-		}
-		sections[p.Info().Name] = reflect.TypeOf(cfg)
+		sections[p.Info().Name] = reflect.TypeOf(p.SectionType())
 	}
 	b, err := json.MarshalIndent(scenario.FileSchema(sections, reflect.TypeOf(fault.Rule{})), "", "  ")
 	if err != nil {

@@ -75,6 +75,9 @@ type Provider interface {
 	ControlRoutes() []Route
 	// OpenAPI returns the provider's OpenAPI 3 document (YAML or JSON).
 	OpenAPI() []byte
+	// SectionType returns a pointer to the type the provider's scenario
+	// section decodes into (for the scenario JSON Schema).
+	SectionType() any
 	// Configure decodes and checks the provider's scenario section (which may
 	// be absent) once per scenario load. Problems are scenario.Problems.
 	Configure(sec scenario.Section, sc *scenario.Scenario) (any, error)

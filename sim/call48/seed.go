@@ -444,3 +444,6 @@ func (s *Store) seedPortLocked(f *gofakeit.Faker, pt PortSpec, now time.Time) er
 }
 
 func strPtr(s string) *string { return &s }
+
+// SectionType implements provider.Provider: the scenario section's type.
+func (p *Provider) SectionType() any { return &Config{} }

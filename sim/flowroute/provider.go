@@ -98,3 +98,6 @@ func (p *Provider) Credentials(cfg any) []provider.Credential {
 	}
 	return out
 }
+
+// SectionType implements provider.Provider: the scenario section's type.
+func (p *Provider) SectionType() any { return &Config{} }

@@ -208,3 +208,6 @@ func (s *Store) seed(cfg *Config, names func() (string, string), phone func() st
 		s.indexInsert(keyOf(r))
 	}
 }
+
+// SectionType implements provider.Provider: the scenario section's type.
+func (p *Provider) SectionType() any { return &Config{} }

@@ -270,3 +270,6 @@ func (s *settings) client(id string) *Client {
 	}
 	return nil
 }
+
+// SectionType implements provider.Provider: the scenario section's type.
+func (p *Provider) SectionType() any { return &Config{} }

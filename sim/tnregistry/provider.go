@@ -103,3 +103,6 @@ func newStateFrom(env provider.Env, c *config) (*State, error) {
 	s.mu.Unlock()
 	return s, nil
 }
+
+// SectionType implements provider.Provider: the scenario section's type.
+func (p *Provider) SectionType() any { return &Config{} }
