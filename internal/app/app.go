@@ -174,6 +174,14 @@ func (a *App) configure(sc *scenario.Scenario) (*loaded, error) {
 		}
 		l.cfgs[name] = cfg
 	}
+	if len(ps) == 0 {
+		for _, p := range a.cfg.Providers {
+			if cc, ok := p.(provider.CrossChecker); ok {
+				name := p.Info().Name
+				ps = append(ps, cc.CrossCheck(l.cfgs[name], sc.Sections[name], l.cfgs)...)
+			}
+		}
+	}
 	rules, fps := a.configureFaults(sc)
 	l.faults = rules
 	ps = append(ps, fps...)

@@ -15,7 +15,7 @@ func Providers() []provider.Provider {
 	return []provider.Provider{
 		flowroute.New(nil),
 		tnregistry.New(),
-		somos.New(somos.Options{Registry: somos.StateRegistry("tnregistry")}),
+		somos.New(somos.Options{Registry: somos.StateRegistry("tnregistry"), RegistrySection: "tnregistry"}),
 		tmobile.New(),
 		call48.New(),
 	}

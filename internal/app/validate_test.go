@@ -54,6 +54,10 @@ func validateLines(t *testing.T, a *app.App, file string) []string {
 // sections, fault rules and events; within faults, the rules' shape before
 // their routes), so each file holds problems of one stage.
 var badFiles = map[string][]string{
+	"cross_refs.yaml": {
+		`testdata/bad/cross_refs.yaml:9:60: somos.users[1].respOrg: unknown Resp Org XXNOP: it controls no number or record in the tnregistry section`,
+		`testdata/bad/cross_refs.yaml:12:13: somos.cnam[1].tfn: 8005550199 is not in the tnregistry section, so no Resp Org owns it`,
+	},
 	"unknown_key.yaml": {
 		`testdata/bad/unknown_key.yaml:3:3: flowroute.acounts: unknown field (did you mean "accounts"?)`,
 		`testdata/bad/unknown_key.yaml:6:12: somos.tokens.tll: unknown field (did you mean "ttl"?)`,

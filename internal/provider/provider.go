@@ -142,3 +142,12 @@ type Actor interface {
 	// event falls due.
 	Action(name string, args scenario.Section) (func(st tenant.State) error, error)
 }
+
+// CrossChecker is implemented by providers whose scenario section refers to
+// what another provider's section holds (Somos users and CNAM records name
+// Resp Orgs and numbers of the TFNRegistry section). It runs once every
+// section is configured, with each provider's configured value by name, and
+// reports problems in its own section.
+type CrossChecker interface {
+	CrossCheck(cfg any, sec scenario.Section, peers map[string]any) scenario.Problems
+}

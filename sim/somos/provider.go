@@ -23,6 +23,9 @@ type Options struct {
 	// Registry returns a tenant's TFNRegistry (nil when the tenant has
 	// none: every TFN is then unknown).
 	Registry func(w *tenant.World) Registry
+	// RegistrySection names the provider whose scenario section holds the
+	// registry's numbers, for cross-checking a scenario ("" skips it).
+	RegistrySection string
 }
 
 // Provider emulates the Somos TFN Identity REST API.
