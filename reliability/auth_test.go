@@ -32,15 +32,7 @@ var publicRoutes = map[string]string{
 // knownAuthBugs are auth matrix cases that fail because of a provider bug
 // this suite does not fix (provider packages belong to their owners). Keys
 // are "<provider> <case>"; docs/reliability.md lists them.
-var knownAuthBugs = map[string]string{
-	"somos other tenant": "somos signs IdTokens with a secret drawn from env.Faker, which is seeded by the scenario seed " +
-		"and provider name only (sim/somos/provider.go NewState), so every tenant shares the secret and accepts another tenant's IdToken",
-	"call48 other tenant": "call48 signs login tokens with a secret drawn from env.Faker (sim/call48/seed.go, Store.d.Secret), " +
-		"the same in every tenant on a scenario, so another tenant's token is accepted",
-	"tmobile other tenant, same line linked there": "tmobile access tokens are drawn from the tenant's seeded faker and signed " +
-		"with the embedded issuer key (sim/tmobile/store.go), so two tenants that link the same line issue byte-identical " +
-		"tokens and tenant A's token works in tenant B",
-}
+var knownAuthBugs = map[string]string{}
 
 // authCase is one way of presenting bad credentials.
 type authCase struct {

@@ -27,7 +27,6 @@ import (
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/scenarios"
-	"github.com/telecomsim/simulator/sim/call48"
 )
 
 // syncBuffer is a log sink shared by every request goroutine.
@@ -59,17 +58,8 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// providers is every registered provider plus Call48 when it is not
-// registered yet, so its routes are swept and fuzzed before it ships.
-func providers() []provider.Provider {
-	ps := app.Providers()
-	for _, p := range ps {
-		if p.Info().Name == call48.Name {
-			return ps
-		}
-	}
-	return append(ps, call48.New())
-}
+// providers is every registered provider.
+func providers() []provider.Provider { return app.Providers() }
 
 var (
 	defaultOnce sync.Once

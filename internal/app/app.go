@@ -235,6 +235,7 @@ func (a *App) build(id string, l *loaded) (*tenant.World, error) {
 			World:  w,
 			Clock:  w.Clock,
 			Faker:  fake.New(l.sc.Seed, name),
+			Secret: fake.Secret(l.sc.Seed, id, name),
 			Seed:   l.sc.Seed,
 			Start:  l.sc.Clock.Start,
 			Logger: a.log.With("tenant", id, "provider", name),

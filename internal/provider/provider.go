@@ -59,6 +59,10 @@ type Env struct {
 	World  *tenant.World
 	Clock  clock.Clock
 	Faker  *gofakeit.Faker // seeded from the scenario seed and the provider name
+	// Secret is 32 bytes unique to this tenant and provider (derived from the
+	// scenario seed, tenant id and provider name): sign tokens and draw
+	// credentials from it, so one tenant's tokens never work in another.
+	Secret []byte
 	Seed   int64
 	Start  time.Time // the scenario's clock start (for relative times)
 	Logger *slog.Logger

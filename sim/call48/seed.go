@@ -3,6 +3,7 @@ package call48
 import (
 	"encoding/hex"
 	"fmt"
+	"github.com/telecomsim/simulator/internal/fake"
 	"sort"
 	"strings"
 	"time"
@@ -306,9 +307,11 @@ func (p *Provider) buildState(env provider.Env, c any) (*Store, error) {
 	s := newStore(env.Clock, env.Logger, cfg)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	secret := make([]byte, 32)
-	for i := range secret {
-		secret[i] = byte(f.IntRange(0, 255))
+	// Tokens and search tokens are signed with the tenant's own secret, so
+	// they are refused in every other tenant.
+	secret := env.Secret
+	if len(secret) == 0 {
+		secret = fake.Secret(env.Seed, "", Name)
 	}
 	s.d.Secret = hex.EncodeToString(secret)
 	start := env.Start

@@ -3,6 +3,7 @@ package somos
 import (
 	"context"
 	_ "embed"
+	"github.com/telecomsim/simulator/internal/fake"
 	"net/http"
 
 	"github.com/telecomsim/simulator/internal/provider"
@@ -52,12 +53,11 @@ func (p *Provider) NewState(env provider.Env, cfg any) (tenant.State, error) {
 	if c == nil {
 		c = &Config{}
 	}
-	secret := make([]byte, 0, 32)
-	for i := 0; i < 4; i++ {
-		v := env.Faker.Uint64()
-		for j := 0; j < 8; j++ {
-			secret = append(secret, byte(v>>(8*j)))
-		}
+	// Tokens are signed with the tenant's own secret, so they are refused
+	// in every other tenant.
+	secret := append([]byte(nil), env.Secret...)
+	if len(secret) == 0 {
+		secret = fake.Secret(env.Seed, "", Name)
 	}
 	var reg func() Registry
 	if p.opts.Registry != nil && env.World != nil {

@@ -1,10 +1,14 @@
 package tmobile
 
 import (
+	"encoding/binary"
+
 	"bytes"
 	"context"
 	_ "embed"
 	"errors"
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/telecomsim/simulator/internal/fake"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -65,7 +69,16 @@ func (p *Provider) NewState(env provider.Env, cfg any) (tenant.State, error) {
 	if !ok {
 		return nil, errors.New("tmobile: configuration of the wrong type")
 	}
-	return newStore(set, env.Clock, env.Faker), nil
+	st := newStore(set, env.Clock, env.Faker)
+	// The seeded world (users, lines) is the same in every tenant; what is
+	// drawn at run time (codes, tokens, jti, transaction ids) comes from the
+	// tenant's own secret, so one tenant's tokens never work in another.
+	secret := env.Secret
+	if len(secret) < 8 {
+		secret = fake.Secret(env.Seed, "", Name)
+	}
+	st.faker = gofakeit.New(binary.LittleEndian.Uint64(secret))
+	return st, nil
 }
 
 // WriteError implements provider.Provider.
