@@ -56,9 +56,9 @@ type Route struct {
 type Env struct {
 	// World is the tenant being built. States of providers registered before
 	// this one are already in it (World.State).
-	World  *tenant.World
-	Clock  clock.Clock
-	Faker  *gofakeit.Faker // seeded from the scenario seed and the provider name
+	World *tenant.World
+	Clock clock.Clock
+	Faker *gofakeit.Faker // seeded from the scenario seed and the provider name
 	// Secret is 32 bytes unique to this tenant and provider (derived from the
 	// scenario seed, tenant id and provider name): sign tokens and draw
 	// credentials from it, so one tenant's tokens never work in another.
