@@ -117,8 +117,8 @@ func TestCNAMLifecycle(t *testing.T) {
 		}](t, body)
 		assert.Equal(t, created.ID, jsonInt(assoc.Data.ID))
 		assert.Equal(t, "cnam", assoc.Data.Type)
-		_, err := time.Parse(time.RFC1123, assoc.Data.Attributes.DateCreated)
-		assert.NoError(t, err)
+		// an HTTP date in GMT, like "Fri, 01 Jun 2018 00:17:52 GMT"
+		assert.Equal(t, "Mon, 05 Jan 2026 13:00:00 GMT", assoc.Data.Attributes.DateCreated)
 	}
 	status, body = call(t, srv, "GET", "/cnams/"+created.ID, "", "", true)
 	require.Equal(t, http.StatusOK, status)
@@ -158,8 +158,18 @@ func TestCreateAsFormAndDuplicate(t *testing.T) {
 	assert.Equal(t, http.StatusUnsupportedMediaType, status)
 	status, _ = call(t, srv, "POST", "/cnams", "application/json", `{"value":`, true)
 	assert.Equal(t, http.StatusBadRequest, status)
-	status, _ = call(t, srv, "POST", "/cnams", "application/json", `{}`, true)
-	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	// no value, whether the body is empty, lacks the field or is an empty form
+	for _, tc := range []struct{ contentType, body string }{
+		{"application/json", `{}`},
+		{"application/json", ``},
+		{"", ``},
+		{"application/x-www-form-urlencoded", `name=x`},
+	} {
+		status, body = call(t, srv, "POST", "/cnams", tc.contentType, tc.body, true)
+		require.Equal(t, http.StatusUnprocessableEntity, status, "%+v: %s", tc, body)
+		e = decode[errorsDoc](t, body)
+		assert.JSONEq(t, `{"value":["Missing data for required field."]}`, string(e.Errors[0].Detail), "%+v", tc)
+	}
 }
 
 func TestApprovalRules(t *testing.T) {

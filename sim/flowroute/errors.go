@@ -50,6 +50,11 @@ var (
 	errDuplicate     = errorf(http.StatusUnprocessableEntity, "Duplicate CNAM entry found on your account")
 )
 
+// errMissingValue is the 422 for a create or update without a value.
+func errMissingValue() *apiError {
+	return &apiError{Status: http.StatusUnprocessableEntity, Title: titles[http.StatusUnprocessableEntity], Detail: map[string][]string{"value": {"Missing data for required field."}}}
+}
+
 // paramError is the 422 the real API gives for an invalid query parameter:
 // detail keyed by parameter, no title.
 func paramError(name string) *apiError {
@@ -94,6 +99,9 @@ func (p *Provider) WriteError(w http.ResponseWriter, r *http.Request, err error)
 			ae = errorf(http.StatusBadRequest, "The request body is not valid JSON.")
 		case ve.In == "query":
 			ae = paramError(ve.Field)
+		case ve.In == "body" && ve.Field == "" && strings.Contains(ve.Reason, "required"):
+			// no body at all: the same answer as a body without a value
+			ae = errMissingValue()
 		case ve.In == "body" && ve.Field != "":
 			ae = &apiError{Status: http.StatusUnprocessableEntity, Title: titles[422], Detail: map[string][]string{lastField(ve.Field): {ve.Reason}}}
 		default:

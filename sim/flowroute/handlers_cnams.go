@@ -155,8 +155,8 @@ func readValue(r *http.Request) (string, error) {
 		return "", errorf(http.StatusBadRequest, "Could not read the request body.")
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	missing := &apiError{Status: 422, Title: titles[422], Detail: map[string][]string{"value": {"Missing data for required field."}}}
-	if mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data" {
+	missing := errMissingValue()
+	if mt == "application/x-www-form-urlencoded" {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			return "", errorf(http.StatusBadRequest, "The form body could not be parsed.")

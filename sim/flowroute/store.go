@@ -183,7 +183,7 @@ func (s *State) duplicateLocked(account, value string, except int64) bool {
 func normalizeValue(v string) (string, error) {
 	v = strings.ToUpper(strings.TrimSpace(v))
 	if v == "" {
-		return "", &apiError{Status: 422, Title: titles[422], Detail: map[string][]string{"value": {"Missing data for required field."}}}
+		return "", errMissingValue()
 	}
 	return v, nil
 }

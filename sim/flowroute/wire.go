@@ -1,6 +1,7 @@
 package flowroute
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 )
@@ -125,7 +126,8 @@ func lower(s string) string {
 }
 
 // associationWire is the 202 body of number/CNAM association calls: an
-// integer id and an RFC 1123 date, as the real API answers.
+// integer id and an HTTP date ("Fri, 01 Jun 2018 00:17:52 GMT"), as the real
+// API answers.
 type associationWire struct {
 	Data struct {
 		Attributes struct {
@@ -138,7 +140,7 @@ type associationWire struct {
 
 func association(id int64, at time.Time) associationWire {
 	var a associationWire
-	a.Data.Attributes.DateCreated = at.UTC().Format(time.RFC1123)
+	a.Data.Attributes.DateCreated = at.UTC().Format(http.TimeFormat)
 	if id != 0 {
 		a.Data.ID = &id
 	}
