@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -144,5 +145,70 @@ func BenchmarkStartup(b *testing.B) {
 	for b.Loop() {
 		a := benchApp(b)
 		a.Close()
+	}
+}
+
+// token logs in through a provider's own auth endpoint and returns the body.
+func token(b *testing.B, h http.Handler, target, contentType, body string) string {
+	b.Helper()
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("%s: %d %s", target, rec.Code, rec.Body.String())
+	}
+	return rec.Body.String()
+}
+
+func jsonField(b *testing.B, doc, path string) string {
+	b.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		b.Fatal(err)
+	}
+	for _, k := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			b.Fatalf("no %s in %s", path, doc)
+		}
+		v = m[k]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+// BenchmarkSomosCNAMList is an authenticated Somos POST /cnam/list page on
+// the default tenant (IdToken check on every request).
+func BenchmarkSomosCNAMList(b *testing.B) {
+	h := benchApp(b).Handler()
+	tok := jsonField(b, token(b, h, "/somos/public/apitoken", "application/json", `{"refreshToken":"demo-refresh-admin"}`), "data.AuthenticationResult.IdToken")
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/somos/cnam/list", strings.NewReader(`{"Limit":10}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", tok)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%d %s", rec.Code, rec.Body.String())
+		}
+	}
+}
+
+// BenchmarkCall48DIDs is an authenticated Call48 GET /dids on the default
+// tenant (JWT check on every request).
+func BenchmarkCall48DIDs(b *testing.B) {
+	h := benchApp(b).Handler()
+	tok := jsonField(b, token(b, h, "/call48/api/v4/login", "application/json", `{"user_name":"mark","password":"password"}`), "data.token")
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "/call48/api/v4/dids", nil)
+		req.Header.Set("Authorization", tok)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%d %s", rec.Code, rec.Body.String())
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/telecomsim/simulator/internal/authn"
 )
 
 // claims are the token claims of the real API, in its order (a struct keeps
@@ -36,13 +37,21 @@ func signJWT(secret []byte, c claims) string {
 	return s
 }
 
+// verified remembers tokens whose signature checked out (see authn.Memo).
+var verified = authn.NewMemo[claims](10000)
+
 // parseJWT verifies the signature and algorithm of an HS512 token and
 // returns its claims (expiry is checked by the caller on the tenant clock).
 func parseJWT(secret []byte, tok string) (claims, error) {
+	key := authn.Key(secret, tok)
+	if c, ok := verified.Get(key); ok {
+		return c, nil
+	}
 	var c claims
 	p := jwt.NewParser(jwt.WithValidMethods([]string{"HS512"}), jwt.WithoutClaimsValidation())
 	if _, err := p.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return secret, nil }); err != nil {
 		return claims{}, errors.New("invalid token: " + err.Error())
 	}
+	verified.Put(key, c)
 	return c, nil
 }

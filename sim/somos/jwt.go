@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/telecomsim/simulator/internal/authn"
 )
 
 // The simulator's Cognito-like tokens are HS256 JWTs signed with a
@@ -49,9 +50,16 @@ func signJWT(secret []byte, kid string, c claims) (string, error) {
 	return tok.SignedString(secret)
 }
 
+// verified remembers tokens whose signature checked out (see authn.Memo).
+var verified = authn.NewMemo[claims](10000)
+
 // parseJWT checks the signature and returns the claims; expiry is the
 // caller's business (it reads the tenant clock).
 func parseJWT(secret []byte, tok string) (claims, error) {
+	key := authn.Key(secret, tok)
+	if c, ok := verified.Get(key); ok {
+		return c, nil
+	}
 	var c claims
 	p := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithoutClaimsValidation(), jwt.WithJSONNumber())
 	m := jwt.MapClaims{}
@@ -65,5 +73,6 @@ func parseJWT(secret []byte, tok string) (claims, error) {
 	if err := json.Unmarshal(b, &c); err != nil {
 		return c, errBadToken
 	}
+	verified.Put(key, c)
 	return c, nil
 }
