@@ -64,12 +64,12 @@ func writeError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.As(err, &e):
 		if e.Gateway {
-			provider.WriteJSON(w, e.Status, gatewayBody{Message: e.Message})
+			writeJSON(w, e.Status, gatewayBody{Message: e.Message})
 			return
 		}
-		provider.WriteJSON(w, e.Status, errorBody{Result: "error", Message: e.Message})
+		writeJSON(w, e.Status, errorBody{Result: "error", Message: e.Message})
 	case errors.As(err, &ve):
-		provider.WriteJSON(w, ve.Status, gatewayBody{Message: "Invalid request body: " + ve.Error()})
+		writeJSON(w, ve.Status, gatewayBody{Message: "Invalid request body: " + ve.Error()})
 	case errors.As(err, &he):
 		if he.Body != nil {
 			w.Header().Set("Content-Type", "application/json")
@@ -91,9 +91,9 @@ func writeError(w http.ResponseWriter, err error) {
 		if msg == "" {
 			msg = http.StatusText(he.Status)
 		}
-		provider.WriteJSON(w, he.Status, gatewayBody{Message: msg})
+		writeJSON(w, he.Status, gatewayBody{Message: msg})
 	default:
 		slog.Error("somos: unexpected error", "err", err)
-		provider.WriteJSON(w, http.StatusInternalServerError, gatewayBody{Message: "Internal server error"})
+		writeJSON(w, http.StatusInternalServerError, gatewayBody{Message: "Internal server error"})
 	}
 }

@@ -79,15 +79,20 @@ func (s *Store) SearchAudit(c *Caller, q AuditQuery) (AuditPage, error) {
 	if q.After != nil {
 		i = sort.Search(len(s.audit), func(j int) bool { return s.audit[j].CreatedDate >= q.After.CreatedDate }) - 1
 	}
+	// The entity is the key of the query (events of other entities are never
+	// read, so they do not count in ScannedCount); the other filters are
+	// filter expressions on what was read.
 	match := func(e *AuditEvent) bool {
-		return (ent == "" || e.EntityID == ent) &&
-			(q.User == "" || strings.EqualFold(e.UserName, q.User)) &&
+		return (q.User == "" || strings.EqualFold(e.UserName, q.User)) &&
 			(evType == "" || e.EventType == evType) &&
 			(q.TFN == "" || e.TFN == q.TFN)
 	}
 	page := AuditPage{Items: []AuditEvent{}}
 	for ; i >= 0; i-- {
 		e := s.audit[i]
+		if ent != "" && e.EntityID != ent {
+			continue
+		}
 		if !match(e) {
 			page.ScannedCount++
 			continue

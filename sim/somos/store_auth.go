@@ -261,14 +261,17 @@ func (s *Store) authorizeScope(c *Caller, sc UserScope) (string, error) {
 		}
 		return "", nil
 	}
+	own := strings.EqualFold(sc.Entity, "entity")
 	ent := strings.ToUpper(sc.Entity)
-	if strings.EqualFold(sc.Entity, "entity") {
+	if own {
 		ent = c.EntityID
 	}
 	switch c.Role {
 	case RoleAdmin:
-		if ent == "" {
-			return "", badRequest("entity is required")
+		// An Admin belongs to no entity: on the literal /admin/user/entity/
+		// paths it acts on any user, as on the global routes.
+		if own {
+			return "", nil
 		}
 		return ent, nil
 	case RoleRespOrgAdmin:
@@ -302,7 +305,7 @@ func (s *Store) ListUsers(c *Caller, sc UserScope, enabled string) ([]User, erro
 	defer s.mu.Unlock()
 	out := []User{}
 	for _, u := range s.users {
-		if !sc.Global && u.EntityID != ent {
+		if ent != "" && u.EntityID != ent {
 			continue
 		}
 		if want != nil && u.Enabled != *want {
@@ -347,7 +350,7 @@ func (s *Store) ChangeUser(c *Caller, sc UserScope, ch UserChange) (User, error)
 	if u == nil || (ch.Email != "" && ch.UserName != "" && u.UserName != ch.UserName) {
 		return User{}, notFound("User %s not found", firstNonEmpty(ch.Email, ch.UserName))
 	}
-	if !sc.Global && u.EntityID != ent {
+	if ent != "" && u.EntityID != ent {
 		return User{}, notAuthorized("User is not authorized to manage users of entity %s", u.EntityID)
 	}
 	switch ch.Action {

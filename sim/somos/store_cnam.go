@@ -5,11 +5,13 @@ import (
 	"time"
 )
 
-func (s *Store) authorizeEntity(c *Caller, tfn, entity string) error {
+// authorizeEntity lets Admins and users of the owning entity act on a TFN;
+// verb names the action in the 401 message ("provision", "read", ...).
+func (s *Store) authorizeEntity(c *Caller, verb, tfn, entity string) error {
 	if c.IsAdmin() || c.EntityID == entity {
 		return nil
 	}
-	return notAuthorized("User is not authorized to provision CNAM information for TFN %s: it does not belong to the user's entity", tfn)
+	return notAuthorized("User is not authorized to %s CNAM information for TFN %s: it does not belong to the user's entity", verb, tfn)
 }
 
 // syncLocked refreshes a record's registry status and owner; it reports
@@ -92,7 +94,7 @@ func (s *Store) createLocked(c *Caller, in *CNAMInput, fileID string) (*Record, 
 	}
 	ro = strings.ToUpper(ro)
 	ent := entityOf(ro)
-	if err := s.authorizeEntity(c, tfn, ent); err != nil {
+	if err := s.authorizeEntity(c, "provision", tfn, ent); err != nil {
 		return nil, err
 	}
 	if _, exists := s.records[tfn]; exists {
@@ -122,16 +124,23 @@ func pick(cond bool, a, b string) string {
 	return b
 }
 
-func (s *Store) findLocked(c *Caller, tfn string) (*Record, error) {
+func (s *Store) findLocked(c *Caller, verb, tfn string) (*Record, error) {
 	if err := checkTFN(tfn); err != nil {
 		return nil, err
 	}
 	r, ok := s.records[tfn]
 	if !ok {
+		// A number of another entity is refused whether or not it has a
+		// record, so a 404 never tells a user what other entities hold.
+		if _, ro, known := s.lookup(tfn); known {
+			if err := s.authorizeEntity(c, verb, tfn, entityOf(ro)); err != nil {
+				return nil, err
+			}
+		}
 		return nil, notFound("CNAM record not found for TFN %s", tfn)
 	}
 	s.syncLocked(r)
-	if err := s.authorizeEntity(c, tfn, r.EntityID); err != nil {
+	if err := s.authorizeEntity(c, verb, tfn, r.EntityID); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -141,7 +150,7 @@ func (s *Store) findLocked(c *Caller, tfn string) (*Record, error) {
 func (s *Store) Get(c *Caller, tfn string) (CNAMEntry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, err := s.findLocked(c, tfn)
+	r, err := s.findLocked(c, "read", tfn)
 	if err != nil {
 		return CNAMEntry{}, err
 	}
@@ -167,7 +176,7 @@ func (s *Store) updateLocked(c *Caller, tfn string, in *CNAMInput, fileID string
 	if err := validateInput(in, false); err != nil {
 		return nil, err
 	}
-	r, err := s.findLocked(c, tfn)
+	r, err := s.findLocked(c, "update", tfn)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +208,7 @@ func (s *Store) Delete(c *Caller, tfn string) (CNAMEntry, error) {
 }
 
 func (s *Store) deleteLocked(c *Caller, tfn, fileID string) (*Record, error) {
-	r, err := s.findLocked(c, tfn)
+	r, err := s.findLocked(c, "delete", tfn)
 	if err != nil {
 		return nil, err
 	}

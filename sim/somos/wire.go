@@ -67,7 +67,24 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
-func writeOK(w http.ResponseWriter, v any) { provider.WriteJSON(w, http.StatusOK, v) }
+func writeOK(w http.ResponseWriter, v any) { writeJSON(w, http.StatusOK, v) }
+
+// writeJSON writes v as the engine's WriteJSON does, but without escaping
+// <, > and & (the real service's JSON serializers leave them as they are,
+// and a presigned URL's query string must stay copy-pasteable).
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		provider.WriteJSON(w, status, v)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
 
 // ---- auth ----
 
