@@ -36,7 +36,7 @@ type Queue struct {
 	seq        uint64
 	faultSeq   uint64
 	deliveries map[string]*Delivery
-	fifo       map[string][]string // key -> pending ids in order; the head is active
+	fifo       map[string][]string // lane -> pending ids in order; the head is active
 	timers     map[string]func() bool
 	faults     []*Fault
 	inflight   int
@@ -125,13 +125,13 @@ func (q *Queue) Enqueue(m Message) Delivery {
 	}
 	d.Fault = q.faultForLocked(d)
 	q.deliveries[d.ID] = d
-	q.fifo[d.Key] = append(q.fifo[d.Key], d.ID)
+	q.fifo[d.lane()] = append(q.fifo[d.lane()], d.ID)
 	due := now
 	if d.Fault != nil && d.Fault.Delay > 0 {
 		due = now.Add(d.Fault.Delay.D())
 	}
 	d.NextAttemptAt = &due
-	if len(q.fifo[d.Key]) == 1 {
+	if len(q.fifo[d.lane()]) == 1 {
 		q.armLocked(d, due)
 	}
 	q.pruneLocked()
@@ -176,14 +176,14 @@ func (q *Queue) armLocked(d *Delivery, due time.Time) {
 		q.mu.Lock()
 		defer q.mu.Unlock()
 		delete(q.timers, id)
-		if dd := q.deliveries[id]; dd != nil && dd.Status == StatusPending && q.headLocked(dd.Key) == id {
+		if dd := q.deliveries[id]; dd != nil && dd.Status == StatusPending && q.headLocked(dd.lane()) == id {
 			q.startLocked(id, due)
 		}
 	})
 }
 
-func (q *Queue) headLocked(key string) string {
-	if ids := q.fifo[key]; len(ids) > 0 {
+func (q *Queue) headLocked(lane string) string {
+	if ids := q.fifo[lane]; len(ids) > 0 {
 		return ids[0]
 	}
 	return ""
@@ -308,7 +308,8 @@ func (q *Queue) doneLocked() {
 
 // popLocked removes a finished head from its key and starts the next one.
 func (q *Queue) popLocked(d *Delivery) {
-	ids := q.fifo[d.Key]
+	lane := d.lane()
+	ids := q.fifo[lane]
 	for i, id := range ids {
 		if id == d.ID {
 			ids = append(ids[:i:i], ids[i+1:]...)
@@ -316,11 +317,11 @@ func (q *Queue) popLocked(d *Delivery) {
 		}
 	}
 	if len(ids) == 0 {
-		delete(q.fifo, d.Key)
+		delete(q.fifo, lane)
 		q.pruneLocked()
 		return
 	}
-	q.fifo[d.Key] = ids
+	q.fifo[lane] = ids
 	nd := q.deliveries[ids[0]]
 	due := q.clk.Now()
 	if nd.NextAttemptAt != nil && nd.NextAttemptAt.After(due) {
@@ -543,8 +544,8 @@ func (q *Queue) Replay(id string) (Delivery, error) {
 	d.AttemptsLeft, d.Dropped, d.Queued = q.opt.Attempts, 0, q.seq
 	d.Replays++
 	d.NextAttemptAt = &now
-	q.fifo[d.Key] = append(q.fifo[d.Key], d.ID)
-	if len(q.fifo[d.Key]) == 1 {
+	q.fifo[d.lane()] = append(q.fifo[d.lane()], d.ID)
+	if len(q.fifo[d.lane()]) == 1 {
 		q.armLocked(d, now)
 	}
 	return d.clone(), nil
@@ -681,7 +682,7 @@ func (q *Queue) Import(s Snapshot) error {
 	}
 	sort.Slice(pending, func(i, j int) bool { return pending[i].Queued < pending[j].Queued })
 	for _, d := range pending {
-		q.fifo[d.Key] = append(q.fifo[d.Key], d.ID)
+		q.fifo[d.lane()] = append(q.fifo[d.lane()], d.ID)
 	}
 	for _, ids := range q.fifo {
 		d := q.deliveries[ids[0]]

@@ -189,6 +189,28 @@ func TestOrderPerKey(t *testing.T) {
 	assert.Len(t, q.List(Filter{Labels: map[string]string{"tfn": "A"}}), 3)
 }
 
+// Order is kept per key and receiver: a receiver that is down holds back its
+// own later messages for the key, not another receiver's.
+func TestOrderIsPerReceiver(t *testing.T) {
+	down := newReceiver(t, false, 500, 500)
+	up := newReceiver(t, false)
+	q, clk := newQueue(t, Options{Jitter: -1})
+	q.Enqueue(msg("A", down.srv.URL+"/v3/ext/uns/sna", `{"n":1}`))
+	q.Enqueue(msg("A", up.srv.URL+"/v3/ext/uns/sna", `{"n":2}`))
+	q.Enqueue(msg("A", down.srv.URL+"/v3/ext/uns/rch", `{"n":3}`))
+	q.Wait()
+	assert.Equal(t, []string{`{"n":2}`}, up.bodies(), "the healthy receiver is not held up by the failing one")
+	assert.Equal(t, []string{`{"n":1}`}, down.bodies(), "the failing receiver's later message (another path, same host) waits")
+	_, err := clk.Advance(30 * time.Second)
+	require.NoError(t, err)
+	q.Wait()
+	assert.Equal(t, []string{`{"n":1}`, `{"n":1}`}, down.bodies())
+	_, err = clk.Advance(time.Minute)
+	require.NoError(t, err)
+	q.Wait()
+	assert.Equal(t, []string{`{"n":1}`, `{"n":1}`, `{"n":1}`, `{"n":3}`}, down.bodies())
+}
+
 func TestConcurrentEnqueueKeepsOrder(t *testing.T) {
 	r := newReceiver(t, false)
 	q, _ := newQueue(t, Options{})

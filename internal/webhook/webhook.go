@@ -8,8 +8,10 @@
 // advancing a frozen clock performs the retries that fall due. After the last
 // attempt the delivery is dead: it stays listed and can be replayed.
 //
-// Deliveries that share a key (a toll-free number, say) go out in order: a
-// later one is not attempted before the earlier one is delivered or dead.
+// Deliveries that share a key (a toll-free number, say) and a receiver (the
+// target URL's scheme and host) go out in order: a later one is not
+// attempted before the earlier one is delivered or dead. A receiver that is
+// down holds back only its own messages, never another receiver's.
 //
 // HTTP calls never run on the caller's goroutine: each attempt runs on its
 // own goroutine with a timeout, so a slow receiver blocks neither the API nor
@@ -20,6 +22,8 @@ package webhook
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/telecomsim/simulator/internal/scenario"
@@ -128,7 +132,8 @@ type Target struct {
 
 // Message is what a caller queues.
 type Message struct {
-	// Key orders deliveries: same key, first queued first delivered.
+	// Key orders deliveries: same key and receiver, first queued first
+	// delivered.
 	Key    string
 	Target Target
 	// Method defaults to POST.
@@ -262,6 +267,16 @@ type Snapshot struct {
 // LocalHandler answers deliveries in-process for URLs of a registered
 // scheme (the built-in inbox), without any network.
 type LocalHandler = http.Handler
+
+// lane is the ordering queue a delivery waits in: its key and its
+// receiver (scheme and host of the target URL, so the UNS-SNA and UNS-RCH
+// messages a receiver gets for a number stay in order).
+func (d *Delivery) lane() string {
+	if u, err := url.Parse(d.Target.URL); err == nil {
+		return d.Key + "\x00" + strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+	}
+	return d.Key + "\x00" + d.Target.URL
+}
 
 // clone deep-copies a delivery for callers.
 func (d *Delivery) clone() Delivery {

@@ -405,6 +405,26 @@ func TestOrderPerNumberUnderConcurrentChanges(t *testing.T) {
 	assert.Equal(t, want, gotNotes, "messages arrive in the order the changes were made")
 }
 
+// A carrier whose receiver is down holds back its own later messages for
+// the number, never another carrier's.
+func TestDownReceiverHoldsOnlyItsOwnMessages(t *testing.T) {
+	f := newFixture(t)
+	f.b.plan = []int{503, 503}
+	f.change(t, ChangeRequest{Change: "routing-change", Notes: "first", Routing: &Routing{PriIntraLT: "ATX-0555"}})
+	f.change(t, ChangeRequest{Change: "routing-change", Notes: "second", Routing: &Routing{PriIntraLT: "ATX-0288"}})
+	notes := func(s *sink) []string {
+		var out []string
+		for _, g := range s.all() {
+			out = append(out, g.Body["notes"].(string))
+		}
+		return out
+	}
+	assert.Equal(t, []string{"first", "second"}, notes(f.c), "0555's receiver gets both at once")
+	assert.Equal(t, []string{"first"}, notes(f.b), "0288's second message waits for its first")
+	f.clockAdvance(30 * time.Minute)
+	assert.Equal(t, []string{"first", "first", "first", "second"}, notes(f.b))
+}
+
 func TestDefaultScenarioScheduledChangeReachesInbox(t *testing.T) {
 	w, s := newWorld(t, readDefaultScenario(t))
 	srv := controlServer(t, w)
