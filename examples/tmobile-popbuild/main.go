@@ -1,15 +1,17 @@
 // Command tmobile-popbuild prints a T-Mobile PoP token (X-Authorization) for
-// one request, built the way T-Mobile's public PoP builders build it: the
-// names of the signed items joined by ';' (ehts), the base64url SHA-256 of
-// their values concatenated in that order (edts), v "1", iat, exp = iat+120,
-// a fresh jti, RS256 with the partner's PKCS#8 private key.
+// one request, built the way npm tmo-poptoken-builder builds it: the names of
+// the signed items joined by ';' (ehts), the base64url (unpadded) SHA-256 of
+// their values concatenated in that order with no separator (edts), v 1,
+// iat, exp = iat+120, a fresh GUID jti, RS256 with header
+// {"alg":"RS256","typ":"JWT"} and the partner's PKCS#8 private key.
 //
 //	go run ./examples/tmobile-popbuild -key fixtures/tmobile/demo-client-key.pem \
 //	    -method GET -uri /tmobile/account/status -header "Authorization: Bearer $ACCESS"
 //
-// -uri is the path plus query exactly as the request line will carry it
-// (with any /t/<tenant> and /tmobile prefix). Repeat -header for each header
-// to sign; -body signs a body (pass the exact bytes you send).
+// -uri is the path plus query of the request (with any /t/<tenant> and
+// /tmobile prefix), either exactly as the request line will carry it or with
+// the query decoded, as T-Mobile's guides show it. Repeat -header for each
+// header to sign; -body signs a body (pass the exact bytes you send).
 package main
 
 import (
@@ -25,6 +27,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -37,13 +40,13 @@ func (h *headers) String() string     { return strings.Join(*h, ", ") }
 func (h *headers) Set(v string) error { *h = append(*h, v); return nil }
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "tmobile-popbuild:", err)
 		os.Exit(2)
 	}
 }
 
-func run(args []string) error {
+func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("tmobile-popbuild", flag.ContinueOnError)
 	keyFile := fs.String("key", "fixtures/tmobile/demo-client-key.pem", "PKCS#8 PEM private key")
 	method := fs.String("method", "GET", "HTTP method")
@@ -97,10 +100,16 @@ func run(args []string) error {
 		return err
 	}
 	iat := clock.Wall().Unix()
-	claims, _ := json.Marshal(map[string]any{
-		"v": "1", "edts": base64.RawURLEncoding.EncodeToString(sum[:]), "ehts": strings.Join(names, ";"),
-		"iat": iat, "exp": iat + int64(*lifetime), "jti": hex.EncodeToString(jti),
-	})
+	g := hex.EncodeToString(jti)
+	claims, _ := json.Marshal(struct {
+		V    int    `json:"v"`
+		Edts string `json:"edts"`
+		Exp  int64  `json:"exp"`
+		Ehts string `json:"ehts"`
+		Iat  int64  `json:"iat"`
+		Jti  string `json:"jti"`
+	}{1, base64.RawURLEncoding.EncodeToString(sum[:]), iat + int64(*lifetime), strings.Join(names, ";"), iat,
+		g[:8] + "-" + g[8:12] + "-" + g[12:16] + "-" + g[16:20] + "-" + g[20:]})
 	header, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT"})
 	input := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(claims)
 	digest := sha256.Sum256([]byte(input))
@@ -108,6 +117,6 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(input + "." + base64.RawURLEncoding.EncodeToString(sig))
-	return nil
+	_, err = fmt.Fprintln(out, input+"."+base64.RawURLEncoding.EncodeToString(sig))
+	return err
 }

@@ -111,7 +111,7 @@ func TestTokenEndpoint(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, r.Status)
 		assert.Equal(t, ReasonUnsupportedGrant, r.reason(t))
 	})
-	t.Run("missing grant_type fails validation in the error shape", func(t *testing.T) {
+	t.Run("missing grant_type, in the error shape", func(t *testing.T) {
 		r := tokenCall(url.Values{"code": {"x"}}, basic(demoClient, demoSecret))
 		assert.Equal(t, http.StatusBadRequest, r.Status)
 		assert.Equal(t, ReasonInvalidInput, r.reason(t))
@@ -136,6 +136,15 @@ func TestTokenEndpoint(t *testing.T) {
 		r := e.do(call{Method: "POST", Path: "/oauth/token?grant_type=refresh_token", Body: body,
 			Header: map[string]string{"Authorization": basic(demoClient, demoSecret), "Content-Type": "application/x-www-form-urlencoded"}})
 		assert.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	})
+	t.Run("every parameter in a form body", func(t *testing.T) {
+		body := url.Values{"grant_type": {"authorization_code"}, "redirect_uri": {demoRedirect}, "code": {e.link(line2)}}.Encode()
+		r := e.do(call{Method: "POST", Path: "/oauth/token", Body: body,
+			Header: map[string]string{"Authorization": basic(demoClient, demoSecret), "Content-Type": "application/x-www-form-urlencoded"}})
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		var tr tokenResponse
+		r.json(t, &tr)
+		assert.Equal(t, int64(86400), tr.ExpiresIn)
 	})
 	t.Run("access token expiry on the clock", func(t *testing.T) {
 		tr := e.tokens(line1)

@@ -73,9 +73,10 @@ func keys(t testing.TB) (*rsa.PrivateKey, *rsa.PrivateKey) {
 // kv is one signed name and its value, in order.
 type kv struct{ K, V string }
 
-// builderClaims mirror the claims of T-Mobile's public PoP builders.
+// builderClaims mirror the claims of T-Mobile's public PoP builders, in the
+// order npm tmo-poptoken-builder writes them.
 type builderClaims struct {
-	V    string `json:"v"`
+	V    any    `json:"v"`
 	Edts string `json:"edts"`
 	Exp  int64  `json:"exp"`
 	Ehts string `json:"ehts"`
@@ -95,11 +96,18 @@ func nextJTI() string {
 	return fmt.Sprintf("%08x-0000-4000-8000-%012d", jtiSeq.n, jtiSeq.n)
 }
 
-// buildPoP builds a PoP token the way the public builder does: the names
-// joined by ';' make ehts; the values concatenated in that order, hashed
-// with SHA-256 and base64url-encoded without padding make edts; v is "1";
-// RS256 with header {"alg":"RS256","typ":"JWT"}.
+// buildPoP builds a PoP token the way npm tmo-poptoken-builder does: the
+// names joined by ';' make ehts; the values concatenated in that order (no
+// separator), hashed with SHA-256 and base64url-encoded without padding make
+// edts; v is the number 1; RS256 with header {"alg":"RS256","typ":"JWT"}.
 func buildPoP(t testing.TB, key *rsa.PrivateKey, signed []kv, iat time.Time, lifetime time.Duration, jti string) string {
+	t.Helper()
+	return buildPoPVersion(t, 1, key, signed, iat, lifetime, jti)
+}
+
+// buildPoPVersion is buildPoP with the v claim given: the Java and .NET
+// builders send the string "1".
+func buildPoPVersion(t testing.TB, v any, key *rsa.PrivateKey, signed []kv, iat time.Time, lifetime time.Duration, jti string) string {
 	t.Helper()
 	var names []string
 	var concat strings.Builder
@@ -108,7 +116,7 @@ func buildPoP(t testing.TB, key *rsa.PrivateKey, signed []kv, iat time.Time, lif
 		concat.WriteString(e.V)
 	}
 	sum := sha256.Sum256([]byte(concat.String()))
-	claims := builderClaims{V: "1", Edts: base64.RawURLEncoding.EncodeToString(sum[:]),
+	claims := builderClaims{V: v, Edts: base64.RawURLEncoding.EncodeToString(sum[:]),
 		Exp: iat.Add(lifetime).Unix(), Ehts: strings.Join(names, ";"), Iat: iat.Unix(), Jti: jti}
 	hb, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT"})
 	cb, err := json.Marshal(claims)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -37,6 +38,37 @@ type popRequest struct {
 	URI    string // exactly as the client sent it (r.RequestURI)
 	Header http.Header
 	Body   []byte
+}
+
+// uriForms are the values a client may have signed as "uri": the path and
+// query exactly as sent, and, when the query has percent-encoded parts, the
+// same with the query's names and values decoded. T-Mobile's builders tell
+// partners to sign the query "not in URL encoded format"
+// (/oauth/token?...&redirect_uri=https://app.example/cb&...) while the
+// request line carries it encoded.
+func (r popRequest) uriForms() []string {
+	path, query, ok := strings.Cut(r.URI, "?")
+	if !ok || !strings.ContainsAny(query, "%+") {
+		return []string{r.URI}
+	}
+	parts := strings.Split(query, "&")
+	for i, p := range parts {
+		k, v, hasEq := strings.Cut(p, "=")
+		dk, err1 := url.QueryUnescape(k)
+		dv, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			return []string{r.URI}
+		}
+		parts[i] = dk
+		if hasEq {
+			parts[i] += "=" + dv
+		}
+	}
+	decoded := path + "?" + strings.Join(parts, "&")
+	if decoded == r.URI {
+		return []string{r.URI}
+	}
+	return []string{r.URI, decoded}
 }
 
 // popPolicy is how strictly PoP tokens are checked.
@@ -183,13 +215,20 @@ func verifyPoP(token string, pub *rsa.PublicKey, req popRequest, now time.Time, 
 			return fail(ReasonPoPIncomplete, "ehts must sign %q (ehts is %q)", want, c.Ehts)
 		}
 	}
-	got, err := edtsOf(names, req)
-	if err != nil {
-		return fail(ReasonPoPEdts, "%v", err)
+	for _, u := range req.uriForms() {
+		form := req
+		form.URI = u
+		got, err := edtsOf(names, form)
+		if err != nil {
+			return fail(ReasonPoPEdts, "%v", err)
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(c.Edts)) == 1 {
+			return c, nil
+		}
+		if !seen[ehtsURI] {
+			break
+		}
 	}
-	if subtle.ConstantTimeCompare([]byte(got), []byte(c.Edts)) != 1 {
-		return fail(ReasonPoPEdts, "edts does not match the request (ehts %q, uri %q, method %s, %d body bytes)",
-			c.Ehts, req.URI, req.Method, len(req.Body))
-	}
-	return c, nil
+	return fail(ReasonPoPEdts, "edts does not match the request (ehts %q, uri %q, method %s, %d body bytes)",
+		c.Ehts, req.URI, req.Method, len(req.Body))
 }

@@ -1,6 +1,7 @@
 package tmobile
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,7 +38,8 @@ func TestVerifyPoP(t *testing.T) {
 		{"tampered body", buildPoP(t, demo, []kv{all[0], all[1], all[2], all[3], {"body", `{"a":2}`}}, now, 2*time.Minute, "j1"), ReasonPoPEdts},
 		{"wrong uri", buildPoP(t, demo, []kv{all[0], all[1], {"uri", "/oauth/token?grant_type=refresh_token&refresh_token=abc"}, all[3], all[4]}, now, 2*time.Minute, "j1"), ReasonPoPEdts},
 		{"wrong method", buildPoP(t, demo, []kv{all[0], all[1], all[2], {"http-method", "GET"}, all[4]}, now, 2*time.Minute, "j1"), ReasonPoPEdts},
-		{"order matters", buildPoP(t, demo, []kv{all[1], all[0], all[2], all[3], all[4]}, now, 2*time.Minute, "j1"), ""},
+		{"Java builder's string v", buildPoPVersion(t, "1", demo, all, now, 2*time.Minute, "j1"), ""},
+		{"ehts order is followed, whatever it is", buildPoP(t, demo, []kv{all[1], all[0], all[2], all[3], all[4]}, now, 2*time.Minute, "j1"), ""},
 		{"expired", buildPoP(t, demo, all, now.Add(-3*time.Minute), 2*time.Minute, "j1"), ReasonPoPExpired},
 		{"issued in the future", buildPoP(t, demo, all, now.Add(time.Minute), 2*time.Minute, "j1"), ReasonPoPNotYetValid},
 		{"lifetime too long", buildPoP(t, demo, all, now, 10*time.Minute, "j1"), ReasonPoPLifetime},
@@ -63,18 +65,47 @@ func TestVerifyPoP(t *testing.T) {
 	}
 }
 
-func TestVerifyPoPAcceptsNumericV(t *testing.T) {
+// TestVerifyPoPVersionClaim: npm tmo-poptoken-builder sends v as the number
+// 1, the Java and .NET builders as the string "1"; both are accepted.
+func TestVerifyPoPVersionClaim(t *testing.T) {
 	demo, _ := keys(t)
 	now := clock.Wall()
-	key, _ := issuer()
-	_ = key
-	// One published builder sends "v": 1 (a number); sign such a token by hand.
-	claims := map[string]any{"v": 1, "ehts": "uri;http-method", "edts": edtsFor("/x", "GET"), "iat": now.Unix(), "exp": now.Unix() + 120, "jti": "n1"}
-	tok, err := signRS256(demo, map[string]string{"alg": "RS256", "typ": "JWT"}, claims)
-	require.NoError(t, err)
-	_, e := verifyPoP(tok, &demo.PublicKey, popRequest{Method: "GET", URI: "/x", Header: http.Header{}}, now,
-		popPolicy{Skew: 10 * time.Second, MaxLifetime: 2 * time.Minute, Status: 403})
-	assert.Nil(t, e)
+	signed := []kv{{"uri", "/x"}, {"http-method", "GET"}}
+	req := popRequest{Method: "GET", URI: "/x", Header: http.Header{}}
+	pol := popPolicy{Skew: 10 * time.Second, MaxLifetime: 2 * time.Minute, Status: 403}
+	for _, tc := range []struct {
+		v  any
+		ok bool
+	}{{1, true}, {"1", true}, {2, false}, {"2", false}, {nil, false}} {
+		t.Run(fmt.Sprint(tc.v), func(t *testing.T) {
+			_, e := verifyPoP(buildPoPVersion(t, tc.v, demo, signed, now, 2*time.Minute, "v"), &demo.PublicKey, req, now, pol)
+			if tc.ok {
+				assert.Nil(t, e)
+				return
+			}
+			require.NotNil(t, e)
+			assert.Equal(t, ReasonInvalidPoP, e.ReasonCode)
+		})
+	}
+}
+
+func TestURIForms(t *testing.T) {
+	tests := []struct{ uri, decoded string }{
+		{"/account/status", ""},
+		{"/oauth/token?grant_type=refresh_token&refresh_token=abc", ""},
+		{"/t/a/tmobile/oauth/token?grant_type=authorization_code&redirect_uri=http%3A%2F%2F127.0.0.1%3A3000%2Fcallback&code=C",
+			"/t/a/tmobile/oauth/token?grant_type=authorization_code&redirect_uri=http://127.0.0.1:3000/callback&code=C"},
+		{"/x?a=b+c&flag&d=%2B", "/x?a=b c&flag&d=+"},
+		{"/x?a=%zz", ""},
+	}
+	for _, tc := range tests {
+		got := popRequest{URI: tc.uri}.uriForms()
+		want := []string{tc.uri}
+		if tc.decoded != "" {
+			want = append(want, tc.decoded)
+		}
+		assert.Equal(t, want, got, tc.uri)
+	}
 }
 
 func edtsFor(vals ...string) string {
@@ -98,6 +129,18 @@ func TestPoPOverHTTP(t *testing.T) {
 		r := e.do(call{Method: "GET", Path: "/account/status", Header: auth, BaseURI: "/account/status"})
 		assert.Equal(t, http.StatusForbidden, r.Status)
 		assert.Equal(t, ReasonPoPEdts, r.reason(t))
+	})
+	t.Run("uri with the query not URL-encoded, as the builders' guides say", func(t *testing.T) {
+		q := url.Values{"grant_type": {"authorization_code"}, "redirect_uri": {demoRedirect}, "code": {e.link(line2)}}
+		path := "/oauth/token?" + q.Encode()
+		plain := e.prefix + "/oauth/token?code=" + q.Get("code") + "&grant_type=authorization_code&redirect_uri=" + demoRedirect
+		hdr := map[string]string{"Authorization": basic(demoClient, demoSecret)}
+		wrong := strings.Replace(plain, "callback", "other", 1)
+		r := e.do(call{Method: "POST", Path: path, Header: hdr, BaseURI: wrong})
+		assert.Equal(t, http.StatusForbidden, r.Status)
+		assert.Equal(t, ReasonPoPEdts, r.reason(t))
+		r = e.do(call{Method: "POST", Path: path, Header: hdr, BaseURI: plain})
+		assert.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	})
 	t.Run("bad signature", func(t *testing.T) {
 		r := e.do(call{Method: "GET", Path: "/account/status", Header: auth, Key: other})

@@ -1,14 +1,11 @@
 package tmobile
 
 import (
-	"encoding/binary"
-
 	"bytes"
 	"context"
 	_ "embed"
+	"encoding/binary"
 	"errors"
-	"github.com/brianvoe/gofakeit/v7"
-	"github.com/telecomsim/simulator/internal/fake"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -16,6 +13,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/telecomsim/simulator/internal/fake"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/tenant"
