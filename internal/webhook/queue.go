@@ -100,11 +100,24 @@ func (q *Queue) CheckTarget(t Target) error {
 		return fmt.Errorf("invalid URL %q: no host", t.URL)
 	}
 	if t.CAFile != "" {
-		if _, err := os.Stat(t.CAFile); err != nil {
-			return fmt.Errorf("caFile: %v", err)
+		if _, err := loadCAFile(t.CAFile); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// loadCAFile reads a PEM file of CA certificates into a pool.
+func loadCAFile(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("caFile: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("caFile %s holds no PEM certificate", path)
+	}
+	return pool, nil
 }
 
 // Enqueue queues a message and returns its delivery (a copy).
@@ -426,13 +439,9 @@ func (q *Queue) client(t Target) (*http.Client, error) {
 	}
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: t.InsecureSkipVerify} //nolint:gosec // opt-in for local receivers
 	if t.CAFile != "" {
-		pem, err := os.ReadFile(t.CAFile)
+		pool, err := loadCAFile(t.CAFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading caFile: %v", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("caFile %s holds no PEM certificate", t.CAFile)
+			return nil, err
 		}
 		tlsCfg.RootCAs = pool
 	}
@@ -541,7 +550,9 @@ func (q *Queue) Replay(id string) (Delivery, error) {
 	q.seq++
 	now := q.clk.Now()
 	d.Status, d.DeliveredAt, d.DeadAt = StatusPending, nil, nil
-	d.AttemptsLeft, d.Dropped, d.Queued = q.opt.Attempts, 0, q.seq
+	// Dropped is kept: a dropFirst fault drops the first attempts of a
+	// delivery, not of every replay, so a replay can reach the receiver.
+	d.AttemptsLeft, d.Queued = q.opt.Attempts, q.seq
 	d.Replays++
 	d.NextAttemptAt = &now
 	q.fifo[d.lane()] = append(q.fifo[d.lane()], d.ID)

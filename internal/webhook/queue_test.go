@@ -298,6 +298,10 @@ func TestTLS(t *testing.T) {
 	q, _ := newQueue(t, Options{})
 	assert.Error(t, q.CheckTarget(Target{URL: "ftp://x"}))
 	assert.Error(t, q.CheckTarget(Target{URL: "https://x", CAFile: "/nonexistent.pem"}))
+	notPEM := filepath.Join(t.TempDir(), "not.pem")
+	require.NoError(t, os.WriteFile(notPEM, []byte("not a certificate"), 0o600))
+	assert.ErrorContains(t, q.CheckTarget(Target{URL: "https://x", CAFile: notPEM}), "no PEM certificate",
+		"a CA file that holds no certificate is refused when subscribing, not at every attempt")
 }
 
 func TestFaults(t *testing.T) {
@@ -323,6 +327,25 @@ func TestFaults(t *testing.T) {
 		q.Wait()
 		got, _ = q.Get(d2.ID)
 		assert.Equal(t, StatusDelivered, got.Status, "times: 1 applies to one delivery only")
+	})
+	t.Run("drop every attempt, then replay", func(t *testing.T) {
+		r := newReceiver(t, false)
+		q, clk := newQueue(t, Options{Attempts: 2, Jitter: -1})
+		_, err := q.AddFault(Fault{DropFirst: 2})
+		require.NoError(t, err)
+		d := q.Enqueue(msg("k", r.srv.URL, `{"x":1}`))
+		q.Wait()
+		_, _ = clk.Advance(time.Minute)
+		q.Wait()
+		got, _ := q.Get(d.ID)
+		require.Equal(t, StatusDead, got.Status)
+		assert.Empty(t, r.bodies())
+		_, err = q.Replay(d.ID)
+		require.NoError(t, err)
+		q.Wait()
+		got, _ = q.Get(d.ID)
+		assert.Equal(t, StatusDelivered, got.Status, "the fault's drops are spent: the replay is sent")
+		assert.Len(t, r.bodies(), 1)
 	})
 	t.Run("duplicate", func(t *testing.T) {
 		r := newReceiver(t, false)

@@ -176,7 +176,8 @@ type Delivery struct {
 	// (a replay queues the delivery again).
 	Seq    uint64 `json:"seq"`
 	Queued uint64 `json:"queued"`
-	// dropped counts attempts of this round the fault has dropped.
+	// Dropped counts the attempts of this delivery the fault has dropped
+	// (replays included).
 	Dropped int `json:"dropped,omitempty"`
 }
 

@@ -316,7 +316,11 @@ func configureRecords(sec scenario.Section, c *Config, out *config, byTFN map[st
 			continue
 		}
 		if err := checkChangeShape(ev.ChangeRequest); err != nil {
-			ps = append(ps, sec.At(path, err.Error()))
+			ps = append(ps, sec.At(path+"."+changeField(ev.ChangeRequest), err.Error()))
+			continue
+		}
+		if field, msg := missingForKind(ev.ChangeRequest); msg != "" {
+			ps = append(ps, sec.At(path+"."+field, msg))
 			continue
 		}
 		out.events = append(out.events, scheduledEvent{Seq: i + 1, Due: ev.At.Resolve(start).UTC(), TFN: d, Req: ev.ChangeRequest})

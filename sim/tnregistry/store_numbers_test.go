@@ -67,6 +67,12 @@ func TestScenarioNumberProblems(t *testing.T) {
 		{"tnregistry:\n  numbers:\n    generate: 5\n", "numbers.respOrgs"},
 		{"tnregistry:\n  numbers:\n    generate: 5\n    respOrgs: [BRSMS]\n    npas: [\"212\"]\n", "not a toll-free NPA"},
 		{"tnregistry:\n  numbers:\n    bogus: 1\n", "unknown field"},
+		// Section events are checked like the control API body, when the scenario loads.
+		{"tnregistry:\n  events: [{at: \"+5m\", tfn: \"8005550000\", change: cic-addition}]\n", "events[0].cic: required"},
+		{"tnregistry:\n  events: [{at: \"+5m\", tfn: \"8005550000\", change: resp-org-change}]\n", "events[0].respOrg: required"},
+		{"tnregistry:\n  events: [{at: \"+5m\", tfn: \"8005550000\", change: routing-change}]\n", "events[0].routing: required"},
+		{"tnregistry:\n  events: [{at: \"+5m\", tfn: \"8005550000\", change: cic-deletion, cic: \"0222\", lata: local}]\n", "events[0].lata"},
+		{"tnregistry:\n  events: [{at: \"+5m\", tfn: \"8005550000\", change: cic-addition, cic: \"TOO-LONG-CIC\"}]\n", "events[0].cic: invalid CIC"},
 	}
 	for _, c := range cases {
 		sc := parseScenario(t, c.body)
