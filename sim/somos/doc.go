@@ -23,7 +23,8 @@
 //   - error bodies: the API Gateway's {"message"} for 401s from the
 //     authorizer, validation errors and engine errors; the service's
 //     {"result":"error","message"} for the rest (the document shows none);
-//   - a GET/PUT/DELETE of a TFN without a record answers 404;
+//   - a GET/PUT/DELETE of a TFN without a record answers 404 (401 when
+//     the registry gives the number to another entity);
 //   - dates are always epoch-millisecond numbers (the list sample shows
 //     strings);
 //   - a LastEvaluatedKey is absent on the last page, even when it is full;
