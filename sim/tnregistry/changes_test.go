@@ -1,6 +1,7 @@
 package tnregistry
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -236,11 +238,13 @@ func TestNineChangeKinds(t *testing.T) {
 				checkSchema(t, "UnsRch", g.Raw)
 			}
 			if c.rch == 2 {
-				ros := []string{rch[0].Body["respOrgId"].(string), rch[1].Body["respOrgId"].(string)}
+				ros := []string{rch[0].Body["RespOrgId"].(string), rch[1].Body["RespOrgId"].(string)}
 				sort.Strings(ros)
 				assert.Equal(t, []string{"BRSMS", "ZATST"}, ros)
 				assert.Equal(t, "ZATST", rch[0].Body["newRespOrgId"])
 				assert.Equal(t, "WORKING", rch[0].Body["status"])
+				assert.Regexp(t, dtRE, rch[0].Body["effDtTm"])
+				assert.Equal(t, "BRSMS", rch[0].Body["oldRespOrgId"])
 			}
 			var last map[string]any
 			for _, s := range []*sink{f.a, f.b, f.c} {
@@ -512,4 +516,44 @@ func TestSubscriptionsControl(t *testing.T) {
 	assert.Equal(t, http.StatusCreated, doJSON(t, http.MethodPost, srv.URL+"/__sim/tnregistry/delivery/faults", map[string]any{"dropFirst": 2, "times": 1}, &f))
 	assert.Equal(t, http.StatusBadRequest, doJSON(t, http.MethodPost, srv.URL+"/__sim/tnregistry/delivery/faults", map[string]any{}, &e))
 	assert.Equal(t, http.StatusNoContent, doJSON(t, http.MethodDelete, srv.URL+"/__sim/tnregistry/delivery/faults?id="+f.ID, nil, nil))
+}
+
+// The sample bodies under fixtures/tnregistry are exactly what the default
+// scenario sends: the UNS-SNA of its +5m event and the UNS-RCH the old Resp
+// Org gets when 833-990-0238 moves to ZATST an hour in.
+func TestFixturesAreWhatTheDefaultScenarioSends(t *testing.T) {
+	w, s := newWorld(t, readDefaultScenario(t))
+	_, err := w.Clock.Advance(time.Hour)
+	require.NoError(t, err)
+	s.Wait()
+	_, err = s.ApplyChange("8339900238", ChangeRequest{Change: ChangeRespOrgChange, RespOrg: "ZATST"})
+	require.NoError(t, err)
+	s.Wait()
+	bodies := map[string][]byte{}
+	for _, m := range s.Inbox("demo") {
+		var b struct {
+			RespOrgID string `json:"RespOrgId"`
+			ChgParam  string `json:"chgParam"`
+		}
+		require.NoError(t, json.Unmarshal(m.Body, &b))
+		switch {
+		case m.Type == TypeSNA && b.ChgParam == "01" && bodies["uns-sna-cic-addition.json"] == nil:
+			bodies["uns-sna-cic-addition.json"] = m.Body
+		case m.Type == TypeRCH && b.RespOrgID == "BRSMS":
+			bodies["uns-rch.json"] = m.Body
+		}
+	}
+	require.Len(t, bodies, 2)
+	for name, body := range bodies {
+		want, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "tnregistry", name))
+		require.NoError(t, err)
+		var ind bytes.Buffer
+		require.NoError(t, json.Indent(&ind, body, "", "  "))
+		assert.Equal(t, strings.TrimSpace(string(want)), ind.String(), name)
+		schema := map[string]string{"uns-rch.json": "UnsRch"}[name]
+		if schema == "" {
+			schema = "UnsSna"
+		}
+		checkSchema(t, schema, want)
+	}
 }

@@ -346,7 +346,7 @@ func (s *State) ApplyChange(tfn string, req ChangeRequest) (ChangeResult, error)
 			if !ok {
 				continue
 			}
-			msg := rchMessage{TfNum: dashedTFN(d), RespOrgID: ro, OldRespOrgID: oldRO, NewRespOrgID: newRO, Status: status}
+			msg := rchMessage{TfNum: dashedTFN(d), EffDtTm: fmtDtTm(rec.EffDtTm), RespOrgID: ro, OldRespOrgID: oldRO, NewRespOrgID: newRO, Status: status}
 			ref := s.sendLocked(sub, "rch", d, msg, map[string]string{"type": TypeRCH, "tfn": d, "respOrg": ro})
 			res.Deliveries = append(res.Deliveries, ref)
 		}

@@ -50,10 +50,13 @@ type snaMessage struct {
 	ChgParam string `json:"chgParam"`
 }
 
-// rchMessage is the UNS-RCH body.
+// rchMessage is the UNS-RCH body. No published JSON format for it is in the
+// sources: it follows the published UNS messages' naming (tfNum, effDtTm,
+// RespOrgId as in UNS-SNA/ACT/APP/CRA), with RespOrgId the recipient.
 type rchMessage struct {
 	TfNum        string `json:"tfNum"`
-	RespOrgID    string `json:"respOrgId"`
+	EffDtTm      string `json:"effDtTm"`
+	RespOrgID    string `json:"RespOrgId"`
 	OldRespOrgID string `json:"oldRespOrgId"`
 	NewRespOrgID string `json:"newRespOrgId"`
 	Status       string `json:"status"`
