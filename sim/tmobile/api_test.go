@@ -246,6 +246,11 @@ func TestE911Page(t *testing.T) {
 		assert.Equal(t, http.StatusOK, r.Status)
 		assert.Contains(t, string(r.Body), "3625 132nd Ave SE, Suite 200, Bellevue, WA 98006")
 	})
+	t.Run("token in a lower-case authorization query parameter", func(t *testing.T) {
+		r := open(url.Values{"success-redirect-url": {success}, "authorization": {"Bearer " + tr.AccessToken}}, nil)
+		assert.Equal(t, http.StatusOK, r.Status, r.Header.Get("Location"))
+		assert.Contains(t, string(r.Body), "3625 132nd Ave SE")
+	})
 	t.Run("bad address goes to the failure URL", func(t *testing.T) {
 		r := submit(t, both, url.Values{"addressLine1": {"1 Main"}, "city": {"X"}, "state": {"ZZ"}, "zip": {"98101"}})
 		require.Equal(t, http.StatusFound, r.Status)

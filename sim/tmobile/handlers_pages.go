@@ -178,7 +178,7 @@ func handleE911(w http.ResponseWriter, r *http.Request) {
 		renderErrorPage(w, r, http.StatusBadRequest, "The failure-redirect-url query parameter must be an absolute URL.")
 		return
 	}
-	auth := q.Get("Authorization")
+	auth := queryFold(q, "Authorization")
 	if auth == "" {
 		auth = r.Header.Get("Authorization")
 	}
@@ -199,4 +199,19 @@ func handleE911(w http.ResponseWriter, r *http.Request) {
 		Title: "Emergency address", Action: action, Session: view.SessionID,
 		Line: FormatMSISDN(view.MSISDN), Current: view.Address.String(), Address: view.Address,
 	})
+}
+
+// queryFold returns the query parameter name, matched without regard to case
+// (partners send Authorization and authorization alike); the exact spelling
+// wins.
+func queryFold(q url.Values, name string) string {
+	if v := q.Get(name); v != "" {
+		return v
+	}
+	for k, vs := range q {
+		if strings.EqualFold(k, name) && len(vs) > 0 && vs[0] != "" {
+			return vs[0]
+		}
+	}
+	return ""
 }
