@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/telecomsim/simulator/internal/oas"
 	"github.com/telecomsim/simulator/internal/provider"
@@ -68,7 +69,10 @@ func (p *Provider) WriteError(w http.ResponseWriter, r *http.Request, err error)
 		app = false
 	case errors.As(err, &ve):
 		msg := "Invalid request"
-		if ve.Field != "" {
+		if ve.Field != "" && ve.In != "body" && strings.Contains(ve.Reason, "required") {
+			// A missing parameter reads as the handlers' own message.
+			msg = missing(ve.Field).Msg
+		} else if ve.Field != "" {
 			msg = fmt.Sprintf("Invalid request: %s %s: %s", ve.In, ve.Field, ve.Reason)
 		} else if ve.Reason != "" {
 			msg = fmt.Sprintf("Invalid request: %s", ve.Reason)
@@ -84,6 +88,11 @@ func (p *Provider) WriteError(w http.ResponseWriter, r *http.Request, err error)
 		if status < 400 || status > 599 {
 			status = http.StatusBadRequest
 		}
+	}
+	if ce.Code == ErrInvalidCredentials.Code && ce.Msg == ErrInvalidCredentials.Msg {
+		// The login failure of the document, key for key.
+		provider.WriteJSON(w, status, o("error", ce.Msg, "data", false, "code", ce.Code))
+		return
 	}
 	body := errorBody{Code: ce.Code, Error: ce.Msg, Message: ce.Msg}
 	if ce.Code != 401 {

@@ -1,6 +1,7 @@
 package call48
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,10 +57,10 @@ func (t trunkReq) input() TrunkInput {
 	return TrunkInput{ID: t.ID.ptr(), Name: sp(t.Name), RouteType: sp(t.RouteType), NumFormat: sp(t.NumFormat), CliType: sp(t.CliType), Prefix: sp(t.Prefix), IPs: t.IPs, Deleted: t.Deleted}
 }
 
-func trunkIPObjs(t Trunk) []map[string]any {
-	out := []map[string]any{}
+func trunkIPObjs(t Trunk) []obj {
+	out := []obj{}
 	for _, ip := range t.IPs {
-		out = append(out, map[string]any{"port": ip.Port, "trunk_grpid": t.ID, "ip_address": ip.IP})
+		out = append(out, o("port", ip.Port, "trunk_grpid", t.ID, "ip_address", ip.IP))
 	}
 	return out
 }
@@ -76,10 +77,10 @@ func handleTrunkCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	acc, _ := storeOf(r).accountView(t.AccountID)
-	ok(w, map[string]any{"code": 200, "message": "Trunk Group created successfully", "error": nil, "data": map[string]any{
-		"ss_verify": false, "trunk_grpid": t.ID, "trunk_name": t.Name, "route_type": t.RouteType, "num_format": t.NumFormat, "cli_type": t.CliType,
-		"prefix": t.Prefix, "trunk_ips": trunkIPObjs(*t), "account_id": t.AccountID, "ext_tgid": t.ExtTGID, "od_custid": acc.ODCustID,
-		"order_no": t.OrderNo, "ext_tgstatus": t.Status, "updated_at": jsTime(t.UpdatedAt), "created_at": jsTime(t.CreatedAt)}})
+	ok(w, o("code", 200, "message", "Trunk Group created successfully", "data", o(
+		"ss_verify", false, "trunk_grpid", t.ID, "trunk_name", t.Name, "route_type", t.RouteType, "num_format", t.NumFormat, "cli_type", t.CliType,
+		"prefix", t.Prefix, "trunk_ips", trunkIPObjs(*t), "account_id", t.AccountID, "ext_tgid", t.ExtTGID, "od_custid", acc.ODCustID,
+		"order_no", t.OrderNo, "ext_tgstatus", t.Status, "updated_at", jsTime(t.UpdatedAt), "created_at", jsTime(t.CreatedAt)), "error", nil))
 }
 
 func handleTrunkUpdate(w http.ResponseWriter, r *http.Request) {
@@ -92,7 +93,7 @@ func handleTrunkUpdate(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	ok(w, map[string]any{"code": 200, "message": "Success", "data": nil, "error": nil})
+	ok(w, o("code", 200, "message", "Success", "data", nil, "error", nil))
 }
 
 func handleTrunkList(w http.ResponseWriter, r *http.Request) {
@@ -102,37 +103,37 @@ func handleTrunkList(w http.ResponseWriter, r *http.Request) {
 		limit = 50
 	}
 	rows, owners, total := storeOf(r).ListTrunks(callerOf(r), page, limit)
-	out := []map[string]any{}
+	out := []obj{}
 	for i, t := range rows {
 		ips := []string{}
 		for _, ip := range t.IPs {
 			ips = append(ips, ip.IP+":"+strconv.Itoa(ip.Port))
 		}
-		out = append(out, map[string]any{"trunk_grpid": t.ID, "ext_tgid": t.ExtTGID, "trunk_name": t.Name, "account_id": t.AccountID, "route_type": t.RouteType,
-			"num_format": t.NumFormat, "cli_type": t.CliType, "prefix": t.Prefix, "ss_verify": false, "trunk_ips": ips, "account_username": owners[i],
-			"ext_tgstatus": t.Status})
+		out = append(out, o("trunk_grpid", t.ID, "ext_tgid", t.ExtTGID, "trunk_name", t.Name, "account_id", t.AccountID, "route_type", t.RouteType,
+			"num_format", t.NumFormat, "cli_type", t.CliType, "prefix", t.Prefix, "ss_verify", false, "trunk_ips", ips, "account_username", owners[i],
+			"ext_tgstatus", t.Status))
 	}
-	ok(w, map[string]any{"code": 200, "message": "Success", "error": nil, "data": map[string]any{
-		"result": out, "totalRecords": strconv.Itoa(total), "enableNext": page*limit < total}})
+	ok(w, o("code", 200, "message", "Success", "data", o(
+		"result", out, "totalRecords", strconv.Itoa(total), "enableNext", page*limit < total), "error", nil))
 }
 
 // --- customers ----------------------------------------------------------------------
 
-func customerJSON(a Account) map[string]any {
-	return map[string]any{"account_id": a.ID, "i_customer": a.ID, "login": a.Username, "phone1": a.Phone, "email": a.Email, "firstname": a.FirstName,
-		"lastname": a.LastName, "is_active": true, "salutation": or(a.Salutation, "Company"), "iso_4217": or(a.Currency, "USD"), "companyname": a.Company,
-		"city": nullStr(a.City), "status": a.Status, "state": nullStr(a.State), "country": nullStr(a.Country), "jerasoft_id": 1000 + a.ID,
-		"porta_cid": a.PortaCID, "credit_limit": a.CreditLimit.String(), "credit_limit_warning": a.CreditLimitWarning.String(), "account_pid": a.ParentID,
-		"porta_class_id": a.PortaClass, "zip": nullStr(a.Zip), "creation_date": jsTime(a.CreatedAt), "blocked": "N", "baddr1": nullStr(a.Address),
-		"baddr2": nullStr(a.Address2), "i_customer_type": 1, "bcc": nullStr(a.Bcc)}
+func customerJSON(a Account) obj {
+	return o("account_id", a.ID, "i_customer", a.ID, "login", a.Username, "phone1", a.Phone, "email", a.Email, "firstname", a.FirstName,
+		"lastname", a.LastName, "is_active", true, "salutation", or(a.Salutation, "Company"), "iso_4217", or(a.Currency, "USD"), "companyname", a.Company,
+		"city", nullStr(a.City), "status", a.Status, "state", nullStr(a.State), "country", nullStr(a.Country), "jerasoft_id", 1000+a.ID,
+		"porta_cid", a.PortaCID, "credit_limit", a.CreditLimit.String(), "credit_limit_warning", a.CreditLimitWarning.String(), "account_pid", a.ParentID,
+		"porta_class_id", a.PortaClass, "zip", nullStr(a.Zip), "creation_date", jsTime(a.CreatedAt), "blocked", "N", "baddr1", nullStr(a.Address),
+		"baddr2", nullStr(a.Address2), "i_customer_type", 1, "bcc", nullStr(a.Bcc))
 }
 
 func handleCustomers(w http.ResponseWriter, r *http.Request) {
-	rows := []map[string]any{}
+	rows := []obj{}
 	for _, a := range storeOf(r).ListCustomers(callerOf(r)) {
 		rows = append(rows, customerJSON(a))
 	}
-	ok(w, map[string]any{"error": nil, "total": len(rows), "data": rows})
+	ok(w, o("error", nil, "total", len(rows), "data", rows))
 }
 
 func handleCreateCustomer(w http.ResponseWriter, r *http.Request) {
@@ -174,23 +175,23 @@ func customerSetting(what string) http.HandlerFunc {
 			fail(w, r, err)
 			return
 		}
-		ok(w, map[string]any{"error": nil, "data": map[string]int{"i_customer": ic}})
+		ok(w, o("error", nil, "data", map[string]int{"i_customer": ic}))
 	}
 }
 
 func handleDiscountPlans(w http.ResponseWriter, r *http.Request) {
 	plans, used := storeOf(r).Plans()
-	rows := []map[string]any{}
+	rows := []obj{}
 	for _, p := range plans {
 		u := 0
 		if used[p.ID] {
 			u = 1
 		}
-		rows = append(rows, map[string]any{"is_used": u, "reset_period": "Billing-period", "dest_group_set_name": "US-Canada", "iso_4217": "USD",
-			"managed_by": nil, "name": p.Name, "description": p.Description, "destination_lookup": "N", "i_dest_group_set": 6, "shared": p.Shared,
-			"i_customer": nil, "i_vd_plan": p.ID})
+		rows = append(rows, o("is_used", u, "reset_period", "Billing-period", "dest_group_set_name", "US-Canada", "iso_4217", "USD",
+			"managed_by", nil, "name", p.Name, "description", p.Description, "destination_lookup", "N", "i_dest_group_set", 6, "shared", p.Shared,
+			"i_customer", nil, "i_vd_plan", p.ID))
 	}
-	ok(w, map[string]any{"error": nil, "data": rows})
+	ok(w, o("error", nil, "data", rows))
 }
 
 func handleSubscriptions(w http.ResponseWriter, r *http.Request) {
@@ -199,21 +200,21 @@ func handleSubscriptions(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	rows := []map[string]any{}
+	rows := []obj{}
 	for _, s := range subs {
 		status, fin, intSt := "open", "N", 1
 		if !s.Open {
 			status, fin, intSt = "close", "Y", 2
 		}
 		day := s.Start.UTC().Format("2006-01-02")
-		rows = append(rows, map[string]any{"subscription_id": s.ID, "i_subscription": s.ISub, "i_customer_subscription": s.ICustSub, "name": s.Name,
-			"discount_rate": 0, "assigned_id": s.AssignedID, "created_by": s.CreatedBy, "iso_4217": "USD", "start_date": day, "finish_date": nil,
-			"mongo_id": nil, "mongo_uid": nil, "mongo_cid": nil, "status": status, "pending_msg": nil, "created_at": jsTime(s.Start),
-			"updated_at": jsTime(s.Start), "activation_date": day, "int_status": intSt, "generate_daily_charge": "N", "effective_fee": s.Fee,
-			"discount_list": []any{}, "next_effective_fee": s.Fee, "billed_to": day, "has_discount": 0, "is_finished": fin,
-			"invoice_description": s.Name, "rounding": 2, "i_customer": s.ICustomer})
+		rows = append(rows, o("subscription_id", s.ID, "i_subscription", s.ISub, "i_customer_subscription", s.ICustSub, "name", s.Name,
+			"discount_rate", 0, "assigned_id", s.AssignedID, "created_by", s.CreatedBy, "iso_4217", "USD", "start_date", day, "finish_date", nil,
+			"mongo_id", nil, "mongo_uid", nil, "mongo_cid", nil, "status", status, "pending_msg", nil, "created_at", jsTime(s.Start),
+			"updated_at", jsTime(s.Start), "activation_date", day, "int_status", intSt, "generate_daily_charge", "N", "effective_fee", s.Fee,
+			"discount_list", []any{}, "next_effective_fee", s.Fee, "billed_to", day, "has_discount", 0, "is_finished", fin,
+			"invoice_description", s.Name, "rounding", 2, "i_customer", s.ICustomer))
 	}
-	ok(w, map[string]any{"error": nil, "data": rows})
+	ok(w, o("error", nil, "data", rows))
 }
 
 func handleXDR(w http.ResponseWriter, r *http.Request) {
@@ -237,7 +238,7 @@ func handleXDR(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	list := []map[string]any{}
+	list := []obj{}
 	const ts = "2006-01-02 15:04:05"
 	for _, x := range xs {
 		cli, cld, desc, dest := x.Other, "1"+x.DID.Number, "Florida", x.DID.Number[:min(4, len(x.DID.Number))]
@@ -252,14 +253,14 @@ func handleXDR(w http.ResponseWriter, r *http.Request) {
 		}
 		disc := x.Connect.Add(time.Duration(x.Duration) * time.Second)
 		billed := (x.Duration + 5) / 6 * 6
-		list = append(list, map[string]any{"destination": dest, "i_dest": 116015, "CLD": cld, "i_xdr": x.ID, "i_account": x.Account,
-			"connect_time": x.Connect.Format(ts), "charged_amount": float64(billed) * 0.0139 / 60, "bit_flags": 8, "unix_connect_time": x.Connect.Unix(),
-			"history": "+" + strconv.Itoa(billed/6) + "x6@0.0139", "xdr_type": "account", "bill_status": "O", "call_id": strconv.FormatInt(x.ID, 16) + "-cea1-1237-a0bf-005056a967c8",
-			"service": "Voice Calls", "description": desc, "account_id": cld, "aux_xdrs": []map[string]string{{"value": "0", "xdr_time": disc.Format(ts), "xdr_column_id": "media_duration"}},
-			"setup_time": 137, "h323_conf_id": "E5029AF0 07FE359A B14D8F9A 26CFB66E", "disconnect_time": disc.Format(ts), "disconnect_reason": "Normal call clearing",
-			"i_service": 3, "subdivision": "", "iso_3166_1_a3": "USA", "CLI": cli, "bill_time": x.Connect.Format(ts), "i_rate": 184426612, "is_split": "0",
-			"country": "United States of America", "unix_disconnect_time": disc.Unix(), "charged_quantity": billed, "disconnect_cause": "16",
-			"i_customer": x.CustomerID, "formatted_bill_time": time.Time{}.Add(time.Duration(x.Duration) * time.Second).Format("15:04:05")})
+		list = append(list, o("destination", dest, "i_dest", 116015, "CLD", cld, "i_xdr", x.ID, "i_account", x.Account,
+			"connect_time", x.Connect.Format(ts), "charged_amount", math.Round(float64(billed)*0.0139/60*1e5)/1e5, "bit_flags", 8, "unix_connect_time", x.Connect.Unix(),
+			"history", "+"+strconv.Itoa(billed/6)+"x6@0.0139", "xdr_type", "account", "bill_status", "O", "call_id", strconv.FormatInt(x.ID, 16)+"-cea1-1237-a0bf-005056a967c8",
+			"service", "Voice Calls", "description", desc, "account_id", cld, "aux_xdrs", []obj{o("value", "0", "xdr_time", disc.Format(ts), "xdr_column_id", "media_duration")},
+			"setup_time", 137, "h323_conf_id", "E5029AF0 07FE359A B14D8F9A 26CFB66E", "disconnect_time", disc.Format(ts), "disconnect_reason", "Normal call clearing",
+			"i_service", 3, "subdivision", "", "iso_3166_1_a3", "USA", "CLI", cli, "bill_time", x.Connect.Format(ts), "i_rate", 184426612, "is_split", "0",
+			"country", "United States of America", "unix_disconnect_time", disc.Unix(), "charged_quantity", billed, "disconnect_cause", "16",
+			"i_customer", x.CustomerID, "formatted_bill_time", time.Time{}.Add(time.Duration(x.Duration)*time.Second).Format("15:04:05")))
 	}
-	ok(w, map[string]any{"error": nil, "data": map[string]any{"xdr_list": list, "total": total}})
+	ok(w, o("error", nil, "data", o("xdr_list", list, "total", total)))
 }

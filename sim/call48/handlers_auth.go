@@ -40,7 +40,7 @@ func handlePayment(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	ok(w, map[string]any{"error": nil, "data": "true"})
+	ok(w, o("error", nil, "data", "true"))
 }
 
 type customerReq struct {
@@ -86,21 +86,21 @@ func handleSignup(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	ok(w, map[string]any{"error": nil, "data": "true"})
+	ok(w, o("error", nil, "data", "true"))
 }
 
 // --- resources ------------------------------------------------------------------------
 
 func handleCountries(w http.ResponseWriter, r *http.Request) {
-	rows := make([]map[string]any, 0, len(fx.Countries))
+	rows := make([]obj, 0, len(fx.Countries))
 	for _, c := range fx.Countries {
-		rows = append(rows, map[string]any{"country_id": c.CountryID, "name": c.Name, "code": c.Code, "code2": c.Code2, "prefix": c.Prefix, "req": c.Req})
+		rows = append(rows, o("country_id", c.CountryID, "name", c.Name, "code", c.Code, "code2", c.Code2, "prefix", c.Prefix, "req", c.Req))
 	}
-	ok(w, map[string]any{"code": 200, "error": nil, "totalRecords": len(rows), "data": rows})
+	ok(w, o("code", 200, "error", nil, "totalRecords", len(rows), "data", rows))
 }
 
 func handleStates(w http.ResponseWriter, r *http.Request) {
-	ok(w, map[string]any{"error": nil, "total": len(fx.States), "data": fx.States})
+	ok(w, o("error", nil, "total", len(fx.States), "data", fx.States))
 }
 
 func handleRateCenters(w http.ResponseWriter, r *http.Request) {
@@ -113,11 +113,11 @@ func handleRateCenters(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, invalid("state", "unknown state code "+st))
 		return
 	}
-	rows := []map[string]any{}
+	rows := []obj{}
 	for _, rc := range fx.footprints(st) {
-		rows = append(rows, map[string]any{"footprint_id": rc.FootprintID, "rate_center": rc.RateCenter})
+		rows = append(rows, o("footprint_id", rc.FootprintID, "rate_center", rc.RateCenter))
 	}
-	ok(w, map[string]any{"code": 200, "error": nil, "data": rows})
+	ok(w, o("code", 200, "error", nil, "data", rows))
 }
 
 func handleVerifyAddress(w http.ResponseWriter, r *http.Request) {

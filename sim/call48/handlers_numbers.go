@@ -68,7 +68,7 @@ func handleSearch(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, intlRow{ID: o.ID, Name: o.Name, Prefix: o.Prefix, Features: o.Features, Requirements: o.Requirements, Quantity: o.Available,
 				Setup: o.Setup, Monthly: o.Monthly, CountryName: co.Name, Country: o.Country, ISO: o.Country, IntlData: res.Intl[i]})
 		}
-		ok(w, map[string]any{"code": 200, "error": nil, "data": rows})
+		ok(w, o("code", 200, "error", nil, "data", rows))
 		return
 	}
 	var rows any
@@ -92,8 +92,8 @@ func handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = tr
 	}
-	ok(w, map[string]any{"code": 200, "message": "Successful Operation", "data": map[string]any{
-		"result": rows, "loc": res.Loc, "setup": res.Setup.String(), "monthly": res.Monthly.String()}})
+	ok(w, o("code", 200, "message", "Successful Operation", "data", o(
+		"result", rows, "loc", res.Loc, "setup", res.Setup.String(), "monthly", res.Monthly.String())))
 }
 
 type purchaseItem struct {
@@ -277,7 +277,8 @@ func handleUpdateFax(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	plain(w, id)
+	// The document's fax answer has no "code".
+	ok(w, o("error", nil, "data", id))
 }
 
 type forwardingReq struct {
@@ -320,7 +321,7 @@ func handleUpdateForwarding(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.Platform == PlatformPorta {
-		plain(w, map[string]any{"login": res.Login, "i_product": res.Product, "i_account": res.Account})
+		plain(w, o("login", res.Login, "i_product", res.Product, "i_account", res.Account))
 		return
 	}
 	plain(w, []map[string]string{{"description": "Routing request completed"}})
@@ -345,10 +346,10 @@ func handleCreateCnam(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	ok(w, map[string]any{"error": nil, "code": 200, "message": "Successful Operation", "data": map[string]any{
-		"did_cnam_id": strconv.Itoa(cn.ID), "did_id": strconv.Itoa(cn.DIDID), "cnam_status": cn.Status, "cnam_type": cn.Type,
-		"display_name": cn.DisplayName, "display_number": cn.DisplayNumber, "is_billed": true, "invoice_id": cn.InvoiceID, "is_active": cn.Status,
-		"created_at": jsTime(cn.CreatedAt), "updated_at": jsTime(cn.CreatedAt)}})
+	ok(w, o("error", nil, "data", o(
+		"did_cnam_id", strconv.Itoa(cn.ID), "did_id", strconv.Itoa(cn.DIDID), "cnam_status", cn.Status, "cnam_type", cn.Type,
+		"display_name", cn.DisplayName, "display_number", cn.DisplayNumber, "is_billed", true, "invoice_id", cn.InvoiceID, "is_active", cn.Status,
+		"created_at", jsTime(cn.CreatedAt), "updated_at", jsTime(cn.CreatedAt)), "code", 200, "message", "Successful Operation"))
 }
 
 // --- bulk purchase ------------------------------------------------------------------------
@@ -395,18 +396,18 @@ func handleBulkList(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
+	out := []obj{}
 	for i, b := range rows {
 		qn, fq := b.quantities()
-		row := map[string]any{"bulk_order_id": b.ID, "order_no": b.OrderNo, "notes": b.Notes, "status": b.Status, "created_at": jsTime(b.CreatedAt),
-			"order_type_id": bulkTypes[b.OrderType].id, "did_event": bulkTypes[b.OrderType].event, "assigned_to": owners[i], "partition_user": nil,
-			"quantity": strconv.Itoa(qn), "fulfilled_quantity": strconv.Itoa(fq)}
+		row := o("bulk_order_id", b.ID, "order_no", b.OrderNo, "notes", b.Notes, "status", b.Status, "created_at", jsTime(b.CreatedAt),
+			"order_type_id", bulkTypes[b.OrderType].id, "did_event", bulkTypes[b.OrderType].event, "assigned_to", owners[i], "partition_user", nil,
+			"quantity", strconv.Itoa(qn), "fulfilled_quantity", strconv.Itoa(fq))
 		if b.Reason != "" {
-			row["error_reason"] = b.Reason
+			row = row.set("error_reason", b.Reason)
 		}
 		out = append(out, row)
 	}
-	success(w, map[string]any{"count": count, "rows": out})
+	success(w, o("count", count, "rows", out))
 }
 
 func bulkReport(which string) http.HandlerFunc {

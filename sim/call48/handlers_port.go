@@ -94,7 +94,7 @@ func handleCheckPorts(w http.ResponseWriter, r *http.Request) {
 			msg = "Some number(s) can not be ported"
 		}
 	}
-	ok(w, map[string]any{"code": 200, "message": msg, "data": res})
+	ok(w, o("code", 200, "message", msg, "data", res))
 }
 
 func handleSubmitPort(w http.ResponseWriter, r *http.Request) {
@@ -119,7 +119,7 @@ func handleSubmitPort(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	success(w, map[string]int{"port_req_id": id})
+	ok(w, o("code", 200, "message", "Successful Operation", "data", o("port_req_id", id)))
 }
 
 func handleViewPortDetail(w http.ResponseWriter, r *http.Request) {
@@ -131,19 +131,19 @@ func handleViewPortDetail(w http.ResponseWriter, r *http.Request) {
 	}
 	d := v.Detail
 	st, _ := fx.state(d.State)
-	out := map[string]any{"port_req_id": v.Req.ID, "did_type_id": didTypeIDs[v.Req.DidType], "account_id": v.Req.AccountID, "csv_file": v.Req.ImportFromFile != nil,
-		"port_proposal_id": nil, "port_req_detail_id": d.ID, "cust_acc_name": d.CustAccName, "cust_acc_type": d.CustAccType,
-		"cust_acc_number": d.CustAccNumber, "cust_acc_pin": d.CustAccPin, "cust_authorized_name": d.CustAuthorizedName, "btn": d.BTN,
-		"desired_foc_date": jsTime(d.DesiredFOC), "address_direction_prefix": d.AddressDirectionPrefix, "address_direction_suffix": d.AddressDirectionSuffix,
-		"address_street_name_suffix": d.AddressStreetNameSuffix, "address_street_name": d.AddressStreetName, "address_number": d.AddressNumber,
-		"address_loc_designator": d.AddressLocDesignator, "address_loc_value": d.AddressLocValue, "postal_code": d.PostalCode, "city": d.City,
-		"state_id": st.StateID, "loa_file": d.LOAFile, "bill_file": d.BillFile, "csr_file": d.CSRFile, "activation_type": d.ActivationType,
-		"activation_date": jsTime(d.ActivationDate), "email_updates": d.EmailUpdates, "notes": d.Notes, "state_name": st.StateName,
-		"state_code": st.StateCode, "tags": d.Tags}
+	out := o("port_req_id", v.Req.ID, "did_type_id", didTypeIDs[v.Req.DidType], "account_id", v.Req.AccountID, "csv_file", v.Req.ImportFromFile != nil,
+		"port_proposal_id", nil, "port_req_detail_id", d.ID, "cust_acc_name", d.CustAccName, "cust_acc_type", d.CustAccType,
+		"cust_acc_number", d.CustAccNumber, "cust_acc_pin", d.CustAccPin, "cust_authorized_name", d.CustAuthorizedName, "btn", d.BTN,
+		"desired_foc_date", jsTime(d.DesiredFOC), "address_direction_prefix", d.AddressDirectionPrefix, "address_direction_suffix", d.AddressDirectionSuffix,
+		"address_street_name_suffix", d.AddressStreetNameSuffix, "address_street_name", d.AddressStreetName, "address_number", d.AddressNumber,
+		"address_loc_designator", d.AddressLocDesignator, "address_loc_value", d.AddressLocValue, "postal_code", d.PostalCode, "city", d.City,
+		"state_id", st.StateID, "loa_file", d.LOAFile, "bill_file", d.BillFile, "csr_file", d.CSRFile, "activation_type", d.ActivationType,
+		"activation_date", jsTime(d.ActivationDate), "email_updates", d.EmailUpdates, "notes", d.Notes, "state_name", st.StateName,
+		"state_code", st.StateCode, "tags", d.Tags)
 	if v.Prop != nil {
-		out["port_proposal_id"] = v.Prop.ID
+		out = out.set("port_proposal_id", v.Prop.ID)
 	}
-	ok(w, map[string]any{"code": 200, "data": out})
+	ok(w, o("code", 200, "data", out))
 }
 
 type listReq struct {
@@ -174,15 +174,15 @@ func decodeList(w http.ResponseWriter, r *http.Request) (listReq, bool) {
 	return in, true
 }
 
-func proposalJSON(p Proposal) map[string]any {
+func proposalJSON(p Proposal) obj {
 	f := FlagsOf(p.Status)
 	var detailID any
 	if p.Detail != nil {
 		detailID = p.Detail.ID
 	}
-	return map[string]any{"port_proposal_id": p.ID, "port_req_status": p.Status, "resubmitted_at": jsTimePtr(p.ResubmittedAt), "did_count": len(p.DIDs),
-		"foc_date": jsTimePtr(p.FOCDate), "failure_reason": p.FailureReason, "port_req_detail_id": detailID, "allow_suborder_edit": f.Edit,
-		"allow_suborder_cancel": f.Cancel, "allow_suborder_delete": f.Delete, "allow_suborder_activate": f.Activate, "is_master": p.Detail == nil}
+	return o("port_proposal_id", p.ID, "port_req_status", p.Status, "resubmitted_at", jsTimePtr(p.ResubmittedAt), "did_count", len(p.DIDs),
+		"foc_date", jsTimePtr(p.FOCDate), "failure_reason", p.FailureReason, "port_req_detail_id", detailID, "allow_suborder_edit", f.Edit,
+		"allow_suborder_cancel", f.Cancel, "allow_suborder_delete", f.Delete, "allow_suborder_activate", f.Activate, "is_master", p.Detail == nil)
 }
 
 func handleViewList(w http.ResponseWriter, r *http.Request) {
@@ -196,17 +196,17 @@ func handleViewList(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	rows := []map[string]any{}
+	rows := []obj{}
 	for _, v := range views {
-		props := []map[string]any{}
+		props := []obj{}
 		for _, p := range v.Props {
 			props = append(props, proposalJSON(p))
 		}
-		rows = append(rows, map[string]any{"port_req_id": v.Req.ID, "did_type_id": didTypeIDs[v.Req.DidType], "import_from_file": v.Req.ImportFromFile,
-			"request_phase": v.Phase, "suborder_count": len(v.Props), "created_at": jsTime(v.Req.CreatedAt), "did_type_name": didTypeNames[v.Req.DidType],
-			"account_id": v.Req.AccountID, "account_username": v.Username, "account_class_id": 1, "csv_file": v.Req.ImportFromFile != nil, "port_proposals": props})
+		rows = append(rows, o("port_req_id", v.Req.ID, "did_type_id", didTypeIDs[v.Req.DidType], "import_from_file", v.Req.ImportFromFile,
+			"request_phase", v.Phase, "suborder_count", len(v.Props), "created_at", jsTime(v.Req.CreatedAt), "did_type_name", didTypeNames[v.Req.DidType],
+			"account_id", v.Req.AccountID, "account_username", v.Username, "account_class_id", 1, "csv_file", v.Req.ImportFromFile != nil, "port_proposals", props))
 	}
-	ok(w, map[string]any{"code": 200, "data": map[string]any{"result": rows, "totalRecords": total, "enableNext": f.Page*f.Limit < total}})
+	ok(w, o("code", 200, "data", o("result", rows, "totalRecords", total, "enableNext", f.Page*f.Limit < total)))
 }
 
 func handleViewDIDList(w http.ResponseWriter, r *http.Request) {
@@ -215,13 +215,13 @@ func handleViewDIDList(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	rows := []map[string]any{}
+	rows := []obj{}
 	for _, d := range p.DIDs {
 		f := DIDFlagsOf(p, d)
-		rows = append(rows, map[string]any{"port_proposal_id": p.ID, "did": d.Number, "lrn": d.LRN, "port_status": d.Status, "allow_did_activate": f.Activate,
-			"allow_did_build": f.Build, "allow_did_cancel": f.Cancel, "allow_did_delete": f.Delete, "tags": d.Tags})
+		rows = append(rows, o("port_proposal_id", p.ID, "did", d.Number, "lrn", d.LRN, "port_status", d.Status, "allow_did_activate", f.Activate,
+			"allow_did_build", f.Build, "allow_did_cancel", f.Cancel, "allow_did_delete", f.Delete, "tags", d.Tags))
 	}
-	ok(w, map[string]any{"code": 200, "data": map[string]any{"success": true, "result": rows}})
+	ok(w, o("code", 200, "data", o("success", true, "result", rows)))
 }
 
 type targetReq struct {
@@ -342,13 +342,13 @@ func handleForwardingDetails(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	fw := []map[string]any{}
+	fw := []obj{}
 	for _, f := range pr.Forwardings {
-		fw = append(fw, map[string]any{"port_req_id": pr.ID, "forwarding_type_id": f.ForwardingTypeID, "sequence": f.Sequence, "method": f.Method,
-			"value": f.Value, "timeout": f.Timeout, "created_at": jsTime(f.CreatedAt), "updated_at": jsTime(f.UpdatedAt)})
+		fw = append(fw, o("port_req_id", pr.ID, "forwarding_type_id", f.ForwardingTypeID, "sequence", f.Sequence, "method", f.Method,
+			"value", f.Value, "timeout", f.Timeout, "created_at", jsTime(f.CreatedAt), "updated_at", jsTime(f.UpdatedAt)))
 	}
-	success(w, map[string]any{"port_req_id": pr.ID, "fwd_preconfigured": pr.FwdPreconf, "fwd_trunk_grpid": pr.FwdTrunkGrpID, "fwd_sip_type": pr.FwdSipType,
-		"fwd_order": pr.FwdOrder, "fwd_answering_mode": pr.FwdAnswerMode, "fwd_device_password": pr.FwdDevicePass, "port_req_forwardings": fw})
+	ok(w, o("code", 200, "message", "Successful Operation", "data", o("port_req_id", pr.ID, "fwd_preconfigured", pr.FwdPreconf, "fwd_trunk_grpid", pr.FwdTrunkGrpID, "fwd_sip_type", pr.FwdSipType,
+		"fwd_order", pr.FwdOrder, "fwd_answering_mode", pr.FwdAnswerMode, "fwd_device_password", pr.FwdDevicePass, "port_req_forwardings", fw)))
 }
 
 func handleExportList(w http.ResponseWriter, r *http.Request) {
@@ -364,13 +364,13 @@ func handleExportList(w http.ResponseWriter, r *http.Request) {
 	writeCSV(w, "port_export.csv", b)
 }
 
-func focJSON(row FOCRow) map[string]any {
+func focJSON(row FOCRow) obj {
 	var act any
 	if !row.DID.ActivationDate.IsZero() {
 		act = jsTime(row.DID.ActivationDate)
 	}
-	return map[string]any{"port_proposal_id": row.PropID, "did": row.DID.Number, "port_status": row.DID.Status, "foc_date": jsTimePtr(row.FOCDate),
-		"port_req_id": row.ReqID, "activation_type": row.DID.ActivationType, "activation_date": act}
+	return o("port_proposal_id", row.PropID, "did", row.DID.Number, "port_status", row.DID.Status, "foc_date", jsTimePtr(row.FOCDate),
+		"port_req_id", row.ReqID, "activation_type", row.DID.ActivationType, "activation_date", act)
 }
 
 func handleFOCList(w http.ResponseWriter, r *http.Request) {
@@ -384,11 +384,11 @@ func handleFOCList(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
+	out := []obj{}
 	for _, row := range rows {
 		out = append(out, focJSON(row))
 	}
-	ok(w, map[string]any{"code": 200, "data": map[string]any{"count": count, "rows": out}})
+	ok(w, o("code", 200, "data", o("count", count, "rows", out)))
 }
 
 func handleDIDActivation(w http.ResponseWriter, r *http.Request) {
@@ -398,7 +398,7 @@ func handleDIDActivation(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	ok(w, map[string]any{"code": 200, "data": map[string]any{"success": true, "data": focJSON(*row)}})
+	ok(w, o("code", 200, "data", o("success", true, "data", focJSON(*row))))
 }
 
 var atlStatuses = []string{"LSR Pending", "Active", "Authorized", "LSR Rejected", "ActionRequired", "Pending", "Canceled", "CancelPending", "ActivatePending",
@@ -424,15 +424,15 @@ func handleRejectionList(w http.ResponseWriter, r *http.Request) {
 	for _, a := range atlStatuses {
 		atl = append(atl, map[string]string{"atl_status": a})
 	}
-	out := []map[string]any{}
+	out := []obj{}
 	for _, row := range rows {
 		p := row.Prop
-		out = append(out, map[string]any{"port_proposal_id": p.ID, "port_req_id": p.PortReqID, "port_req_status": p.Status, "losing_sp": p.LosingSP,
-			"target_sp": "IPH", "resubmitted_at": jsTimePtr(p.ResubmittedAt), "did_count": len(p.DIDs), "failure_reason": p.FailureReason,
-			"foc_date": jsTimePtr(p.FOCDate), "request_phase": row.Phase, "order_id": p.OrderID, "order_status": p.OrderStatus})
+		out = append(out, o("port_proposal_id", p.ID, "port_req_id", p.PortReqID, "port_req_status", p.Status, "losing_sp", p.LosingSP,
+			"target_sp", "IPH", "resubmitted_at", jsTimePtr(p.ResubmittedAt), "did_count", len(p.DIDs), "failure_reason", p.FailureReason,
+			"foc_date", jsTimePtr(p.FOCDate), "request_phase", row.Phase, "order_id", p.OrderID, "order_status", p.OrderStatus))
 	}
-	ok(w, map[string]any{"code": 200, "data": map[string]any{"success": true, "result": map[string]any{
-		"request_phase_list": phases, "atl_status_list": atl, "totalRecords": total, "result": out, "enableNext": f.Page*f.Limit < total}}})
+	ok(w, o("code", 200, "data", o("success", true, "result", o(
+		"request_phase_list", phases, "atl_status_list", atl, "totalRecords", total, "result", out, "enableNext", f.Page*f.Limit < total))))
 }
 
 var _ = strconv.Itoa

@@ -732,6 +732,11 @@ func (s *Store) UpdateForwarding(c Caller, u ForwardingUpdate) (*ForwardingResul
 		return nil, missing("number")
 	}
 	mode := strings.TrimSpace(u.AnsweringMode)
+	if mode == "" && u.FwdTrunkGrpID != nil && u.Method == [3]string{} && strings.TrimSpace(u.Sequence) == "" {
+		// The document's OD form: {"number", "fwd_trunk_grpid"} routes the
+		// number to a trunk group and leaves the rest of its routing alone.
+		return s.routeToTrunk(c, u.Number, *u.FwdTrunkGrpID)
+	}
 	if mode == "" {
 		return nil, missing("answeringmode")
 	}
@@ -824,6 +829,29 @@ func (s *Store) UpdateForwarding(c Caller, u ForwardingUpdate) (*ForwardingResul
 		}
 		res.Product = strconv.Itoa(d.PortaPRID)
 		res.Account = d.PortaAID
+	}
+	return res, nil
+}
+
+// routeToTrunk points a DID at one of the caller's trunk groups (by ext_tgid).
+func (s *Store) routeToTrunk(c Caller, number string, ext int) (*ForwardingResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, err := s.didLocked(c, number)
+	if err != nil {
+		return nil, err
+	}
+	if s.trunkByExtLocked(c, ext) == nil {
+		return nil, errf(400, "Invalid fwd_trunk_grpid %d: no trunk group with this ext_tgid", ext)
+	}
+	v := ext
+	d.Fwd.FwdTrunkGrpID = &v
+	res := &ForwardingResult{Platform: d.Platform}
+	if d.Platform == PlatformPorta {
+		res.Login, res.Product, res.Account = "1"+d.Number, strconv.Itoa(d.PortaPRID), d.PortaAID
+		if d.Kind == KindIntl {
+			res.Login = d.Number
+		}
 	}
 	return res, nil
 }

@@ -277,7 +277,7 @@ func plain(w http.ResponseWriter, data any) {
 
 // done is {"code":200,"message":"Successful Operation"}.
 func done(w http.ResponseWriter) {
-	ok(w, map[string]any{"code": 200, "message": "Successful Operation"})
+	ok(w, o("code", 200, "message", "Successful Operation"))
 }
 
 func writeCSV(w http.ResponseWriter, name string, b []byte) {
@@ -336,3 +336,56 @@ func atoiOr(s string, def int) int {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// obj is a JSON object whose keys keep the order they were given in, as the
+// real API's (Node) responses do.
+type obj []kv
+
+type kv struct {
+	K string
+	V any
+}
+
+// o builds an obj from alternating keys and values.
+func o(kvs ...any) obj {
+	out := make(obj, 0, len(kvs)/2)
+	for i := 0; i+1 < len(kvs); i += 2 {
+		out = append(out, kv{K: kvs[i].(string), V: kvs[i+1]})
+	}
+	return out
+}
+
+// MarshalJSON writes the keys in order.
+func (m obj) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, p := range m {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(p.K)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		v, err := json.Marshal(p.V)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// set replaces a key's value, or appends the key.
+func (m obj) set(k string, v any) obj {
+	for i := range m {
+		if m[i].K == k {
+			m[i].V = v
+			return m
+		}
+	}
+	return append(m, kv{K: k, V: v})
+}
