@@ -16,32 +16,25 @@ import (
 
 var b64 = base64.RawURLEncoding
 
-// signRS256 signs claims (any JSON-encodable value) with the given header
-// fields (alg is always RS256).
+// signRS256 signs claims (any JSON-encodable value) under header, both
+// encoded as given, so struct field order is the order on the wire (the
+// document's sample tokens have kid, alg, typ and iss, aud, scope, client_id,
+// usn, iat, exp, sub in that order).
 func signRS256(key *rsa.PrivateKey, header, claims any) (string, error) {
-	var c jwt.MapClaims
-	if err := roundTrip(claims, &c); err != nil {
-		return "", err
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
-	var h map[string]any
-	if err := roundTrip(header, &h); err != nil {
-		return "", err
-	}
-	for k, v := range h {
-		if k != "alg" {
-			tok.Header[k] = v
-		}
-	}
-	return tok.SignedString(key)
-}
-
-func roundTrip(in, out any) error {
-	b, err := json.Marshal(in)
+	hb, err := json.Marshal(header)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return json.Unmarshal(b, out)
+	cb, err := json.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	input := b64.EncodeToString(hb) + "." + b64.EncodeToString(cb)
+	sig, err := jwt.SigningMethodRS256.Sign(input, key)
+	if err != nil {
+		return "", err
+	}
+	return input + "." + b64.EncodeToString(sig), nil
 }
 
 // errSignature marks a token whose signature does not verify.

@@ -3,6 +3,7 @@ package tmobile
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -241,4 +242,32 @@ func TestDefaultScenarioWorld(t *testing.T) {
 	l, ok = s.Line("4255550199")
 	require.True(t, ok)
 	assert.Empty(t, l.E911.Validate(), "generated addresses are valid")
+}
+
+// The issued tokens look like the document's samples: header kid, alg, typ
+// and claims iss, aud, scope, client_id, usn, iat, exp, sub in that order,
+// exp - iat the access lifetime.
+func TestIssuedTokensFollowTheDocumentSample(t *testing.T) {
+	s, _ := newStoreT(t, customScenario(t, ""))
+	tr := linkT(t, s, line1)
+	parts := strings.Split(tr.AccessToken, ".")
+	require.Len(t, parts, 3)
+	head, err := b64.DecodeString(parts[0])
+	require.NoError(t, err)
+	assert.Regexp(t, `^\{"kid":"[0-9a-f]{32}","alg":"RS256","typ":"JWT"\}$`, string(head))
+	body, err := b64.DecodeString(parts[1])
+	require.NoError(t, err)
+	assert.Regexp(t, `^\{"iss":"https://api\.t-mobile\.com","aud":"demo-client","scope":"openid","client_id":"demo-client","usn":"[0-9a-f]{16}","iat":\d+,"exp":\d+,"sub":"U-[0-9a-f-]{36}","jti":"[^"]+"\}$`, string(body))
+	var c tokenClaims
+	require.NoError(t, json.Unmarshal(body, &c))
+	assert.Equal(t, int64(86400), c.Exp-c.Iat)
+
+	key, _ := issuer()
+	_, err = verifyRS256(tr.AccessToken, &key.PublicKey)
+	assert.NoError(t, err, "the signature verifies with the issuer key")
+	rparts := strings.Split(tr.RefreshToken, ".")
+	require.Len(t, rparts, 3)
+	rbody, err := b64.DecodeString(rparts[1])
+	require.NoError(t, err)
+	assert.Contains(t, string(rbody), `"token_use":"refresh"`)
 }
