@@ -382,3 +382,31 @@ func TestReviewFixes(t *testing.T) {
 		assert.Equal(t, 401, st, "a named entity still scopes an Admin")
 	})
 }
+
+// TestIncompleteLastEvaluatedKey: a key missing its attributes (such as the
+// cnam-shaped key the document's bulkfiles sample sends) is a 400, not a
+// silently empty or restarted listing.
+func TestIncompleteLastEvaluatedKey(t *testing.T) {
+	e := newEnv(t, testSection)
+	id, _ := e.login("demo-refresh-admin")
+	docSample := `"{\"cnam\": \"1-800-GET-CNAM\", \"tfn\": \"8009900001\", \"entityID\": \"ZA\"}"`
+	for _, tc := range []struct {
+		path, key string
+		want      int
+	}{
+		{"/cnam/list", docSample, 200},
+		{"/cnam/list", `{"cnam":"X"}`, 400},
+		{"/bulkfiles/list", docSample, 400},
+		{"/bulkfiles/list", `{"fileId":"a.csv","createdDate":1767603600000,"entityID":"BR"}`, 200},
+		{"/audit/search", `{"userName":"user@br.example"}`, 400},
+		{"/audit/search", `{"userName":"user@br.example","createdDate":1767603600000}`, 200},
+		{"/metrics/list", `{}`, 400},
+		{"/metrics/list", `{"entityID":"BR"}`, 200},
+	} {
+		st, body := e.call("POST", tc.path, id, `{"LastEvaluatedKey":`+tc.key+`}`)
+		assert.Equal(t, tc.want, st, "%s %s: %s", tc.path, tc.key, body)
+		if tc.want == 400 {
+			assert.Contains(t, string(body), "LastEvaluatedKey must be")
+		}
+	}
+}

@@ -49,7 +49,43 @@ func flexKey[T any](raw json.RawMessage) (*T, error) {
 	if err := json.Unmarshal(raw, &k); err != nil {
 		return nil, badRequest("LastEvaluatedKey is not valid: %v", err)
 	}
+	if c, ok := any(&k).(interface{ check() error }); ok {
+		if err := c.check(); err != nil {
+			return nil, err
+		}
+	}
 	return &k, nil
+}
+
+// A key without its attributes would silently restart or end the listing:
+// each key type names what a previous page's key always carries.
+
+func (k *ListKey) check() error {
+	if k.TFN == "" || k.EntityID == "" {
+		return badRequest(`LastEvaluatedKey must be the {"cnam","tfn","entityID"} of a previous page`)
+	}
+	return nil
+}
+
+func (k *FileKey) check() error {
+	if k.FileID == "" || k.CreatedDate == 0 {
+		return badRequest(`LastEvaluatedKey must be the {"fileId","createdDate","entityID"} of a previous page`)
+	}
+	return nil
+}
+
+func (k *AuditKey) check() error {
+	if k.UserName == "" || k.CreatedDate == 0 {
+		return badRequest(`LastEvaluatedKey must be the {"userName","createdDate"} of a previous page`)
+	}
+	return nil
+}
+
+func (k *MetricsKey) check() error {
+	if k.EntityID == "" {
+		return badRequest(`LastEvaluatedKey must be the {"entityID"} of a previous page`)
+	}
+	return nil
 }
 
 // decode reads a JSON body into v; an empty body is an empty object.
