@@ -18,8 +18,9 @@
 //
 // PoP tokens (X-Authorization) are verified like T-Mobile's validator: RS256
 // signature with the client's registered key, edts rebuilt from the actual
-// request (uri = r.RequestURI exactly as sent, so prefixes such as
-// /t/acme/tmobile are part of it), iat/exp against the wall clock (clients
+// request (uri = r.RequestURI as sent, so prefixes such as /t/acme/tmobile
+// are part of it; the query may be signed decoded, as T-Mobile's builder
+// guides instruct), v 1 or "1", iat/exp against the wall clock (clients
 // sign with their own clock) with 10 s of skew and a 2 minute lifetime limit,
 // jti single use. Access tokens, codes and registration run on the tenant's
 // virtual clock.
