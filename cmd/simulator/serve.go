@@ -134,9 +134,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			log.Info("restored tenants", "file", o.stateFile, "tenants", n)
 		}
 	}
-	if err := a.Check(); err != nil {
-		return err
-	}
 
 	// Requests' contexts end when shutdown starts, so handlers that wait on
 	// them (a hang fault, a long poll) let shutdown finish.
@@ -188,6 +185,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		servers = append(servers, s)
 	}
 	banner(stdout, a, sc, main.ln.Addr(), servers[1:])
+	// Build the default tenant now (after the banner, which its lifecycle
+	// logs would otherwise precede), so a scenario that cannot produce a
+	// world fails at startup rather than on the first request.
+	if err := a.Check(); err != nil {
+		closeAll()
+		return err
+	}
 	a.Warm()
 
 	if o.watch {

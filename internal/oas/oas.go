@@ -131,10 +131,13 @@ func convert(err error) error {
 			ve.Field = f
 		}
 		ve.Reason = se.Reason
-	} else if re.Err != nil && ve.Reason == "" {
-		ve.Reason = re.Err.Error()
 	} else if re.Err != nil {
-		ve.Reason = ve.Reason + ": " + re.Err.Error()
+		switch msg := re.Err.Error(); {
+		case ve.Reason == "":
+			ve.Reason = msg
+		case !strings.Contains(ve.Reason, msg):
+			ve.Reason = ve.Reason + ": " + msg
+		}
 	}
 	if strings.Contains(ve.Reason, "Content-Type") || strings.Contains(ve.Reason, "content type") {
 		ve.Status = http.StatusUnsupportedMediaType

@@ -84,6 +84,7 @@ type Server struct {
 
 	closeOnce sync.Once
 	inboxes   atomic.Int64
+	frozen    bool // started with Frozen: Reset keeps the clock frozen
 }
 
 // tb is the part of testing.TB the helpers use to report a failure.
@@ -196,6 +197,7 @@ func newServer(t tb, prefix string, opts []Option) (*Server, error) {
 		err = s.call(http.MethodPost, "/reset", body, http.StatusOK, nil)
 	}
 	if err == nil && o.frozen != nil {
+		s.frozen = true
 		if !o.frozen.IsZero() {
 			err = s.call(http.MethodPost, "/clock/set", map[string]time.Time{"now": *o.frozen}, http.StatusOK, nil)
 		}
@@ -336,10 +338,15 @@ func (s *Server) Advance(d time.Duration) time.Time {
 
 // Reset puts the tenant back to its scenario: every provider's state, the
 // clock, the journal, fault rules and inboxes. A tenant loaded with Scenario
-// or ScenarioFile goes back to that scenario.
+// or ScenarioFile goes back to that scenario. A Server started with Frozen
+// stays frozen, at the scenario's start.
 func (s *Server) Reset() {
 	s.t.Helper()
-	s.do(http.MethodPost, "/reset", nil, http.StatusOK, nil)
+	var body any
+	if s.frozen {
+		body = map[string]string{"mode": "frozen"}
+	}
+	s.do(http.MethodPost, "/reset", body, http.StatusOK, nil)
 }
 
 // Entry is one journal entry.
