@@ -226,7 +226,7 @@ func FuzzTMobilePoPClaims(f *testing.F) {
 var somosPaged = []string{"/cnam/list", "/bulkfiles/list", "/audit/search"}
 
 // FuzzSomosLastEvaluatedKey sends arbitrary JSON as LastEvaluatedKey to the
-// Somos list routes (the seeds include a key the API itself returned).
+// Somos list routes (the corpus includes a key the API itself returned).
 func FuzzSomosLastEvaluatedKey(f *testing.F) {
 	fs := newFuzzSim(f)
 	if len(fs.app.Routes("somos")) == 0 {

@@ -8,8 +8,8 @@
 // (submitted -> reviewed -> foc_received -> activated, or retry after a
 // rejection).
 //
-// Source: the Call48 API v4 document (shared seeds, "call48-api-v4.txt") and
-// the Call48 notes of the seeds README. Every deviation and choice where the
+// Source: the Call48 API v4 document and
+// the provider's other public material. Every deviation and choice where the
 // document is silent or contradicts itself is listed in docs/call48.md
 // ("Deviations and choices"); the main ones: application errors answer HTTP
 // 200 by default (scenario errorStatus: http for real statuses), the trunk

@@ -3,8 +3,8 @@
 // users and roles, Cognito-style API tokens, bulk CSV provisioning through
 // presigned URLs, exports, per-entity metrics and the audit trail.
 //
-// Source: the provider's published API document (shared seeds,
-// somos-tfn-identity.md) and the Cognito AuthenticationResult shape. The
+// Source: the provider's published API document (TFN Identity REST API 1.0)
+// and the Cognito AuthenticationResult shape. The
 // full user guide, CSV format and list of deviations is docs/somos.md.
 //
 // Model. Users have a role (Admin: all entities; RespOrgAdmin and

@@ -3,8 +3,7 @@
 // (OAuth authorization code), exchanges the code for tokens, polls the line's
 // registration, opens the e911 address page and unlinks.
 //
-// Sources: the "Required Service APIs" document (seeds/tmobile-your-number-anywhere.md)
-// and T-Mobile's public PoP token builders (npm tmo-poptoken-builder and its
+// Sources: the "Required Service APIs" document and T-Mobile's public PoP token builders (npm tmo-poptoken-builder and its
 // Java and .NET siblings) and validator notes.
 //
 // Routes (mounted at /tmobile; API calls also under /cpaas/v1):

@@ -4,9 +4,9 @@
 // (UNS-SNA to carriers' subscriptions, UNS-RCH on Resp Org changes).
 //
 // Sources: the Somos "UNS-SNA unsolicited message" chapter of the TFNRegistry
-// API documentation (seeds/tfnregistry-uns-sna.txt) and the public facts
-// listed in seeds/README.md. docs/tnregistry.md is the user-facing page and
-// lists every field choice and deviation.
+// API documentation and the registry's other public material.
+// docs/tnregistry.md is the user-facing page and lists every field choice and
+// deviation.
 //
 // The provider has no public REST routes: it is driven by control routes
 // under /__sim/tnregistry/ and talks to users through callbacks delivered by
