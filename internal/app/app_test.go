@@ -382,3 +382,26 @@ func TestResetFrozenAtScenarioStart(t *testing.T) {
 	assert.Equal(t, sc.Clock.Start, srv.Now(), "frozen exactly at the start")
 	srv.Control("POST", "/reset", map[string]string{"mode": "sideways"}, http.StatusBadRequest, nil)
 }
+
+func TestDocsPagesServed(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+	var ps struct {
+		Providers []struct {
+			Name    string `json:"name"`
+			DocsURL string `json:"docsUrl"`
+		} `json:"providers"`
+	}
+	srv.Control("GET", "/providers", nil, http.StatusOK, &ps)
+	for _, p := range ps.Providers {
+		resp, err := http.Get(srv.BaseURL() + p.DocsURL)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, p.Name)
+		assert.Contains(t, resp.Header.Get("Content-Type"), "text/plain")
+		assert.Contains(t, string(body), "routes:begin", p.Name)
+	}
+	srv.Control("GET", "/docs/nope.md", nil, http.StatusNotFound, nil)
+	srv.Control("GET", "/docs/..%2Fgo.mod", nil, http.StatusNotFound, nil)
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/telecomsim/simulator/docs"
 	"github.com/telecomsim/simulator/internal/control"
 	"github.com/telecomsim/simulator/internal/fault"
 	"github.com/telecomsim/simulator/internal/provider"
@@ -96,6 +97,7 @@ func (a *App) engineRoutes() []provider.Route {
 		{Method: http.MethodDelete, Path: "/faults", Name: "remove every fault rule", Handler: a.clearFaults},
 		{Method: http.MethodDelete, Path: "/faults/{id}", Name: "remove one fault rule", Handler: a.removeFault},
 		{Method: http.MethodGet, Path: "/metrics", Name: "Prometheus metrics", Handler: a.serveMetrics},
+		{Method: http.MethodGet, Path: "/docs/{page}", Name: "a documentation page (Markdown as text)", Handler: a.serveDoc},
 		{Method: http.MethodGet, Path: "/scenario/schema", Name: "the JSON Schema of scenario files", Handler: a.serveSchema},
 		{Method: http.MethodGet, Path: "/events", Name: "the scenario's scheduled events, pending and done", Handler: a.listEvents},
 	}...)
@@ -279,4 +281,17 @@ func (a *App) removeFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// serveDoc serves one embedded documentation page as plain text, so links
+// from the dashboard work without the repository at hand.
+func (a *App) serveDoc(w http.ResponseWriter, r *http.Request) {
+	page := provider.Vars(r)["page"]
+	data, err := docs.Files.ReadFile(page)
+	if err != nil || strings.Contains(page, "/") {
+		provider.WriteControlError(w, http.StatusNotFound, "no documentation page "+page)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write(data)
 }

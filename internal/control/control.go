@@ -308,6 +308,7 @@ type providerView struct {
 	Routes  int    `json:"routes"`
 	SpecURL string `json:"specUrl"`
 	Docs    string `json:"docs"`
+	DocsURL string `json:"docsUrl"`
 }
 
 func (h *Handler) providers(w http.ResponseWriter, r *http.Request) {
@@ -319,6 +320,7 @@ func (h *Handler) providers(w http.ResponseWriter, r *http.Request) {
 			Routes:  len(h.e.Routes(info.Name)),
 			SpecURL: "/__sim/openapi/" + info.Name,
 			Docs:    "docs/" + info.Name + ".md",
+			DocsURL: "/__sim/docs/" + info.Name + ".md",
 		})
 	}
 	provider.WriteJSON(w, http.StatusOK, map[string]any{"providers": out})

@@ -286,7 +286,8 @@
         h('td', { class: 'path' }, p.realBase || ''),
         h('td', { class: 'num' }, p.routes === undefined ? '' : String(p.routes)),
         h('td', {}, h('a', { href: spec }, 'OpenAPI'),
-          p.docs ? h('span', { class: 'muted' }, ' · ', h('code', { title: 'in the project repository' }, p.docs)) : null)));
+          p.docsUrl ? h('span', { class: 'muted' }, ' · ', h('a', { href: root + p.docsUrl, title: p.docs || '' }, 'Docs'))
+            : p.docs ? h('span', { class: 'muted' }, ' · ', h('code', { title: 'in the project repository' }, p.docs)) : null)));
     }
     if (!providers.length) body.append(h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No providers are served.')));
     const sel = $('#journal-provider');
