@@ -490,14 +490,15 @@ func (s *Store) proposalLocked(c Caller, id int) (*Proposal, *PortRequest, error
 	return p, pr, nil
 }
 
-func findDID(p *Proposal, number string) *PortDID {
+// didOf finds a number of a sub-order, or answers the API's 404.
+func didOf(p *Proposal, number string) (*PortDID, error) {
 	n := normNumber(number)
 	for i := range p.DIDs {
 		if p.DIDs[i].Number == n {
-			return &p.DIDs[i]
+			return &p.DIDs[i], nil
 		}
 	}
-	return nil
+	return nil, errf(404, "DID %s not found in sub order %d", number, p.ID)
 }
 
 // Flags are the allow_* flags of a sub-order.
@@ -859,9 +860,9 @@ func (s *Store) CancelDID(c Caller, propID int, number string) error {
 	if err != nil {
 		return err
 	}
-	d := findDID(p, number)
-	if d == nil {
-		return errf(404, "DID %s not found in sub order %d", number, propID)
+	d, err := didOf(p, number)
+	if err != nil {
+		return err
 	}
 	if !DIDFlagsOf(p, *d).Cancel {
 		return errf(400, "DID %s can not be cancelled in status %s", d.Number, d.Status)
@@ -953,9 +954,9 @@ func (s *Store) DeleteRequest(c Caller, reqID, propID *int, number string) error
 	}
 	switch {
 	case p != nil && strings.TrimSpace(number) != "":
-		d := findDID(p, number)
-		if d == nil {
-			return errf(404, "DID %s not found in sub order %d", number, p.ID)
+		d, err := didOf(p, number)
+		if err != nil {
+			return err
 		}
 		if !DIDFlagsOf(p, *d).Delete {
 			return errf(400, "DID %s can not be deleted in status %s", d.Number, d.Status)
@@ -1051,9 +1052,9 @@ func (s *Store) ActivateDID(c Caller, propID int, number string) error {
 	if err != nil {
 		return err
 	}
-	d := findDID(p, number)
-	if d == nil {
-		return errf(404, "DID %s not found in sub order %d", number, propID)
+	d, err := didOf(p, number)
+	if err != nil {
+		return err
 	}
 	if !DIDFlagsOf(p, *d).Activate {
 		return errf(400, "DID %s can not be activated in status %s", d.Number, d.Status)
@@ -1204,9 +1205,9 @@ func (s *Store) DIDActivation(c Caller, number, propID string) (*FOCRow, error) 
 	if err != nil {
 		return nil, err
 	}
-	d := findDID(p, number)
-	if d == nil {
-		return nil, errf(404, "DID %s not found in sub order %d", number, id)
+	d, err := didOf(p, number)
+	if err != nil {
+		return nil, err
 	}
 	return &FOCRow{PropID: p.ID, ReqID: p.PortReqID, DID: *d, FOCDate: p.FOCDate}, nil
 }
@@ -1235,9 +1236,9 @@ func (s *Store) UpdateActivation(c Caller, propID int, number, actType string, d
 	if err != nil {
 		return err
 	}
-	d := findDID(p, number)
-	if d == nil {
-		return errf(404, "DID %s not found in sub order %d", number, propID)
+	d, err := didOf(p, number)
+	if err != nil {
+		return err
 	}
 	if d.Status == PortActivated || d.Status == PortCancelled {
 		return errf(400, "DID %s can not be updated in status %s", d.Number, d.Status)
