@@ -41,11 +41,7 @@ func handlePutNumber(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	provider.WriteJSON(w, status, n)
+	writeUpserted(w, created, n)
 }
 
 func handleListNumbers(w http.ResponseWriter, r *http.Request) {
@@ -82,4 +78,13 @@ func handleGetNumber(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	provider.WriteJSON(w, http.StatusOK, n)
+}
+
+// writeUpserted answers a create-or-update: 201 when it created, else 200.
+func writeUpserted(w http.ResponseWriter, created bool, v any) {
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	provider.WriteJSON(w, status, v)
 }

@@ -45,11 +45,7 @@ func handleChange(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, err)
 		return
 	}
-	status := http.StatusOK
-	if res.Created {
-		status = http.StatusCreated
-	}
-	provider.WriteJSON(w, status, res)
+	writeUpserted(w, res.Created, res)
 }
 
 func handleEvents(w http.ResponseWriter, r *http.Request) {
@@ -74,11 +70,7 @@ func handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	provider.WriteJSON(w, status, out)
+	writeUpserted(w, created, out)
 }
 
 func handleListSubscriptions(w http.ResponseWriter, r *http.Request) {
