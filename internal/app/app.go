@@ -344,7 +344,6 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 	world.Clock.Fire()
 	start := clock.Wall()
 	ctx, match := provider.WithMatch(tenant.With(r.Context(), world))
-	ctx = withFaultMark(ctx)
 	r2 := withPath(r.WithContext(ctx), path)
 	if path == "" {
 		r2.URL.Path = "/"
@@ -371,7 +370,7 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 
 	e := journalEntry(world, m.info.Name, r, path, body, rec, match)
 	e.DurationMS = float64(clock.Wall().Sub(start).Microseconds()) / 1000
-	e.Fault = faultMarkFrom(ctx)
+	e.Fault = match.Fault
 	world.Journal.Add(e)
 	a.metrics.observe(m.info.Name, match, e.Status, e.DurationMS/1000)
 	a.log.Debug("request", "tenant", id, "provider", m.info.Name, "method", r.Method, "path", path, "status", rec.status, "ms", e.DurationMS)

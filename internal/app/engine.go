@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
@@ -134,32 +133,15 @@ func (a *App) wrapRoute(p provider.Provider, rt *provider.Route, next http.Handl
 		}
 		fired, handled := set.Apply(w, r, req, world.Clock.Now(), render)
 		if fired != nil {
-			markFault(r.Context(), fired.ID+" ("+fired.Action()+")")
+			if m := provider.MatchFrom(r.Context()); m != nil {
+				m.Fault = fired.ID + " (" + fired.Action() + ")"
+			}
 		}
 		if !handled {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			next.ServeHTTP(w, r)
 		}
 	})
-}
-
-type faultMarkKey struct{}
-
-func withFaultMark(ctx context.Context) context.Context {
-	return context.WithValue(ctx, faultMarkKey{}, new(string))
-}
-
-func markFault(ctx context.Context, s string) {
-	if p, ok := ctx.Value(faultMarkKey{}).(*string); ok {
-		*p = s
-	}
-}
-
-func faultMarkFrom(ctx context.Context) string {
-	if p, ok := ctx.Value(faultMarkKey{}).(*string); ok {
-		return *p
-	}
-	return ""
 }
 
 // checkFault reports a rule naming a provider or route that does not exist:

@@ -10,11 +10,13 @@ import (
 	"github.com/gorilla/mux"
 )
 
-// Match is filled in by the router when a request matches one of a
-// provider's routes, so the engine (journal, faults, metrics) can see which.
+// Match is filled in while a request is served, so the engine (journal,
+// faults, metrics) can see which route it matched and what befell it.
 type Match struct {
 	Provider string
 	Route    *Route
+	// Fault names the fault rule that fired on the request, if any.
+	Fault string
 }
 
 type matchKey struct{}
