@@ -212,6 +212,10 @@ func TestBrowser(t *testing.T) {
 		"the new CNAM record %s shows up in the Flowroute state browser", id)
 	assert.Equal(t, "pending", text(ctx, t, status))
 	assert.NotEmpty(t, text(ctx, t, row+` button[aria-label="Approve CNAM `+id+`"]`), "a pending record has an Approve button")
+	// Mark the provider button: the polls below change the state, and the
+	// button must survive them (a rebuilt button loses a click in progress).
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector('#state-providers button[data-provider="flowroute"]').dataset.kept = "yes", true)`))
+	require.NoError(t, err)
 
 	// ... and the clock buttons move it to approved (the default scenario
 	// decides after 4 hours).
@@ -226,7 +230,10 @@ func TestBrowser(t *testing.T) {
 	require.True(t, approved, "the CNAM record became approved after advancing the clock from the page (status %q)", text(ctx, t, status))
 	assert.Empty(t, text(ctx, t, row+` button[aria-label="Approve CNAM `+id+`"]`), "an approved record has no Approve button")
 	assert.Contains(t, text(ctx, t, "#clock-now"), "2026-01-05 1", "the clock shows the advanced time")
-	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector(`+jsString(row)+`).scrollIntoView({block: "center"}), true)`))
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#state-providers button[data-provider="flowroute"]').dataset.kept === "yes"`))
+	require.NoError(t, err)
+	assert.True(t, kept, "the state browser's provider buttons are not rebuilt by polls that change only the state")
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector(`+jsString(row)+`).scrollIntoView({block: "center"}), true)`))
 	require.NoError(t, err)
 	screenshot(ctx, t, "dashboard.png")
 

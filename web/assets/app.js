@@ -582,6 +582,7 @@
   let stateRaw = '';
   let stateProvider = localStorage.getItem('sim-state-provider') || '';
   let stateShown = '';
+  let stateBarShown = '';
 
   // Row decorators: extra columns and buttons for collections with levers.
   // Keys are "provider/collection".
@@ -641,11 +642,18 @@
     if (!stateDoc) return;
     const names = stateNames();
     if (!names.includes(stateProvider)) stateProvider = names[0] || '';
-    const bar = $('#state-providers');
-    fill(bar, ...names.map((n) => h('button', {
-      type: 'button', 'aria-pressed': String(n === stateProvider), dataset: { provider: n },
-      onclick: () => { stateProvider = n; localStorage.setItem('sim-state-provider', n); renderState(true); },
-    }, n)));
+    // The buttons are rebuilt only when they change: a poll that replaced
+    // them under the pointer or the keyboard focus would lose the click.
+    const barKey = names.join('\u0000') + '\u0000' + stateProvider;
+    if (barKey !== stateBarShown) {
+      stateBarShown = barKey;
+      const focused = document.activeElement && document.activeElement.closest('#state-providers') ? document.activeElement.dataset.provider : null;
+      fill($('#state-providers'), ...names.map((n) => h('button', {
+        type: 'button', 'aria-pressed': String(n === stateProvider), dataset: { provider: n },
+        onclick: () => { stateProvider = n; localStorage.setItem('sim-state-provider', n); renderState(true); },
+      }, n)));
+      if (focused) $('#state-providers button[data-provider="' + focused + '"]')?.focus();
+    }
     const value = stateProvider === 'engine' ? stateDoc.engine : stateDoc.providers[stateProvider];
     const filter = $('#state-filter').value.trim().toLowerCase();
     const key = stateProvider + '\u0000' + filter + '\u0000' + JSON.stringify(value);
