@@ -222,12 +222,17 @@ func (a *App) loadedFor(id string) *loaded {
 	return a.current
 }
 
-func (a *App) factory(id string) (*tenant.World, error) {
-	return a.build(id, a.loadedFor(id))
+func (a *App) factory(id string, mode clock.Mode) (*tenant.World, error) {
+	return a.build(id, a.loadedFor(id), mode)
 }
 
-func (a *App) build(id string, l *loaded) (*tenant.World, error) {
+// build makes a tenant's world; a mode other than "" overrides the
+// scenario's clock mode from the start.
+func (a *App) build(id string, l *loaded, mode clock.Mode) (*tenant.World, error) {
 	w := tenant.NewWorld(id, l.sc)
+	if mode != "" {
+		w.Clock.Restore(l.sc.Clock.Start, mode)
+	}
 	a.attachEngine(w, l)
 	for _, p := range a.cfg.Providers {
 		name := p.Info().Name
@@ -511,7 +516,7 @@ func (a *App) Import(id string, data []byte) (*tenant.World, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("invalid state document: %w", err)
 	}
-	w, err := a.build(id, a.loadedFor(id))
+	w, err := a.build(id, a.loadedFor(id), "")
 	if err != nil {
 		return nil, err
 	}

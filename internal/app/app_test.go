@@ -17,7 +17,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/telecomsim/simulator/internal/app"
+	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/tenant"
+	"github.com/telecomsim/simulator/sim/flowroute"
 	"github.com/telecomsim/simulator/sim/simtest"
 )
 
@@ -381,6 +384,47 @@ func TestResetFrozenAtScenarioStart(t *testing.T) {
 	srv.Control("GET", "/scenario", nil, http.StatusOK, &sc)
 	assert.Equal(t, sc.Clock.Start, srv.Now(), "frozen exactly at the start")
 	srv.Control("POST", "/reset", map[string]string{"mode": "sideways"}, http.StatusBadRequest, nil)
+}
+
+// clockProbe is Flowroute, recording the tenant clock each time a state is
+// built.
+type clockProbe struct {
+	provider.Provider
+	mu   sync.Mutex
+	seen []time.Time
+}
+
+func (p *clockProbe) NewState(env provider.Env, cfg any) (tenant.State, error) {
+	p.mu.Lock()
+	p.seen = append(p.seen, env.Clock.Now())
+	p.mu.Unlock()
+	return p.Provider.NewState(env, cfg)
+}
+
+// A reset into a frozen clock builds the state on the frozen clock: state
+// seeded on a running clock that then went back to the start would hold
+// times (token issues, deadlines) later than the clock shows.
+func TestResetFrozenBuildsStateOnTheFrozenClock(t *testing.T) {
+	t.Parallel()
+	sc, err := scenario.Parse("t.yaml", []byte("version: 1\nclock: {start: \"2026-01-05T09:00:00Z\", mode: real}\n"), []string{"flowroute"}, nil)
+	require.NoError(t, err)
+	probe := &clockProbe{Provider: flowroute.New(nil)}
+	a, err := app.New(app.Config{Scenario: sc, Providers: []provider.Provider{probe}})
+	require.NoError(t, err)
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	time.Sleep(2 * time.Millisecond) // let a real clock move past the start
+	resp, err := http.Post(srv.URL+"/t/probe/__sim/reset", "application/json", strings.NewReader(`{"mode":"frozen"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	w, err := a.World("probe")
+	require.NoError(t, err)
+	probe.mu.Lock()
+	defer probe.mu.Unlock()
+	require.NotEmpty(t, probe.seen)
+	assert.Equal(t, sc.Clock.Start, probe.seen[len(probe.seen)-1], "the state was built at the scenario start")
+	assert.Equal(t, sc.Clock.Start, w.Clock.Now(), "and the clock stays there")
 }
 
 func TestDocsPagesServed(t *testing.T) {

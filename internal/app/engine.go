@@ -69,7 +69,7 @@ func (a *App) LoadTenantScenario(id, file string, data []byte) (*scenario.Scenar
 	if err != nil {
 		return nil, err
 	}
-	w, err := a.build(id, l)
+	w, err := a.build(id, l, "")
 	if err != nil {
 		return nil, err
 	}

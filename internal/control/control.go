@@ -155,13 +155,10 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 		mode = m
 	}
 	id := tenantID(r)
-	wd, err := h.e.Tenants().Reset(id)
+	wd, err := h.e.Tenants().Reset(id, mode)
 	if err != nil {
 		provider.WriteControlError(w, http.StatusInternalServerError, err.Error())
 		return
-	}
-	if mode != "" {
-		wd.Clock.Restore(wd.Scenario.Clock.Start, mode)
 	}
 	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": id, "scenario": wd.Scenario.Name, "now": wd.Clock.Now(), "mode": wd.Clock.Mode()})
 }

@@ -129,8 +129,11 @@ var validID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // or '-', starting with a letter or digit.
 func ValidID(s string) bool { return validID.MatchString(s) }
 
-// Factory builds a fresh world for a tenant id.
-type Factory func(id string) (*World, error)
+// Factory builds a fresh world for a tenant id. A mode other than "" starts
+// the world's clock in that mode at the scenario's start, before any state is
+// built (a reset into a frozen clock must not have seeded state at a later
+// time than the clock then shows).
+type Factory func(id string, mode clock.Mode) (*World, error)
 
 // Registry holds the worlds of all tenants.
 type Registry struct {
@@ -166,7 +169,7 @@ func (r *Registry) Get(id string) (*World, error) {
 		w.Touch()
 		return w, nil
 	}
-	w, err := r.factory(id)
+	w, err := r.factory(id, "")
 	if err != nil {
 		return nil, err
 	}
@@ -220,12 +223,13 @@ func (r *Registry) Put(w *World) {
 	r.worlds[w.ID] = w
 }
 
-// Reset rebuilds the tenant's world from the current factory.
-func (r *Registry) Reset(id string) (*World, error) {
+// Reset rebuilds the tenant's world from the current factory, its clock in
+// mode ("" keeps the scenario's).
+func (r *Registry) Reset(id string, mode clock.Mode) (*World, error) {
 	r.mu.Lock()
 	f := r.factory
 	r.mu.Unlock()
-	w, err := f(id)
+	w, err := f(id, mode)
 	if err != nil {
 		return nil, err
 	}

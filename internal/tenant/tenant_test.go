@@ -36,14 +36,18 @@ type countingFactory struct {
 
 func newFactory() *countingFactory { return &countingFactory{calls: map[string]int{}} }
 
-func (f *countingFactory) build(id string) (*World, error) {
+func (f *countingFactory) build(id string, mode clock.Mode) (*World, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls[id]++
 	if f.fail != nil {
 		return nil, f.fail
 	}
-	return NewWorld(id, testScenario()), nil
+	w := NewWorld(id, testScenario())
+	if mode != "" {
+		w.Clock.Restore(start, mode)
+	}
+	return w, nil
 }
 
 func (f *countingFactory) count(id string) int {
@@ -173,7 +177,7 @@ func TestReset(t *testing.T) {
 	_, err = old.Clock.Advance(30 * time.Minute)
 	require.NoError(t, err)
 
-	w, err := r.Reset("t1")
+	w, err := r.Reset("t1", "")
 	require.NoError(t, err)
 	assert.NotSame(t, old, w)
 	assert.Equal(t, 2, f.count("t1"))
@@ -188,10 +192,21 @@ func TestReset(t *testing.T) {
 	assert.False(t, ran, "the old world's timers never run")
 }
 
+func TestResetInMode(t *testing.T) {
+	r := NewRegistry(newFactory().build)
+	w, err := r.Reset("t1", clock.Real)
+	require.NoError(t, err)
+	assert.Equal(t, clock.Real, w.Clock.Mode(), "the mode given overrides the scenario's")
+	w, err = r.Reset("t1", "")
+	require.NoError(t, err)
+	assert.Equal(t, clock.Frozen, w.Clock.Mode(), "no mode keeps the scenario's")
+	assert.Equal(t, start, w.Clock.Now())
+}
+
 func TestResetCreatesMissingTenant(t *testing.T) {
 	f := newFactory()
 	r := NewRegistry(f.build)
-	w, err := r.Reset("fresh")
+	w, err := r.Reset("fresh", "")
 	require.NoError(t, err)
 	got, ok := r.Lookup("fresh")
 	require.True(t, ok)
@@ -204,7 +219,7 @@ func TestResetFactoryError(t *testing.T) {
 	old, err := r.Get("t1")
 	require.NoError(t, err)
 	f.fail = errors.New("boom")
-	_, err = r.Reset("t1")
+	_, err = r.Reset("t1", "")
 	require.EqualError(t, err, "boom")
 	got, ok := r.Lookup("t1")
 	require.True(t, ok)
@@ -396,7 +411,7 @@ func TestReplacingAtCapacityEvictsNobody(t *testing.T) {
 		replace func(r *Registry) error
 	}{
 		{"put", func(r *Registry) error { r.Put(NewWorld("b", testScenario())); return nil }},
-		{"reset", func(r *Registry) error { _, err := r.Reset("b"); return err }},
+		{"reset", func(r *Registry) error { _, err := r.Reset("b", ""); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -519,7 +534,7 @@ func TestConcurrentRegistry(t *testing.T) {
 				id := tenants[(i+j)%len(tenants)]
 				switch j % 5 {
 				case 0:
-					_, err := r.Reset(id)
+					_, err := r.Reset(id, "")
 					assert.NoError(t, err)
 				case 1:
 					r.Delete(id)
