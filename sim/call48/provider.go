@@ -20,7 +20,9 @@ const authToken = "token"
 var openapiYAML []byte
 
 // Provider is the Call48 API v4 emulation.
-type Provider struct{}
+type Provider struct {
+	stocks stocks // generated inventories, shared by tenants
+}
 
 // New returns the provider.
 func New() *Provider { return &Provider{} }

@@ -319,7 +319,9 @@ func (p *Provider) buildState(env provider.Env, c any) (*Store, error) {
 		start = env.Clock.Now()
 	}
 	s.seedPlansLocked(cfg)
-	s.generateInventoryLocked(f, cfg.Inventory)
+	// The inventory has a faker stream of its own, so it is the same whether
+	// it was generated for this tenant or copied from an earlier one.
+	s.stockLocked(p.stocks.get(env.Seed, cfg.Inventory, func() *gofakeit.Faker { return fake.New(env.Seed, Name+".inventory") }))
 	// accounts: admins, top-level accounts, then sub-customers
 	specs := append([]AccountSpec{}, cfg.Admins...)
 	nAdmins := len(specs)
@@ -346,7 +348,6 @@ func (p *Provider) buildState(env provider.Env, c any) (*Store, error) {
 			return nil, err
 		}
 	}
-	s.invDirty = true
 	return s, nil
 }
 
@@ -397,7 +398,6 @@ func (s *Store) seedPlansLocked(cfg *Config) {
 
 // seedDIDsLocked gives an account n local numbers from the inventory.
 func (s *Store) seedDIDsLocked(a *Account, n int, now time.Time) {
-	s.invDirty = true
 	for _, num := range s.sortedInventoryLocked() {
 		if n == 0 {
 			return

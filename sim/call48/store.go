@@ -59,8 +59,9 @@ type Store struct {
 	// derived indexes, rebuilt on import
 	byName    map[string]int // username -> account id
 	byNumber  map[string]int // number -> DID id
-	invSorted []string
-	invDirty  bool
+	invSorted []string       // the inventory's numbers in order (may be a shared stock's: never changed in place)
+	invDirty  bool           // numbers were added since invSorted was made
+	invStale  bool           // numbers were only removed since then
 	timers    map[string]func() bool
 }
 

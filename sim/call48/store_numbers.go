@@ -4,10 +4,13 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
@@ -15,8 +18,19 @@ import (
 
 var tollNPAs = []string{"800", "833", "844", "855", "866", "877", "888"}
 
-// generateInventoryLocked fills the inventory from the seeded faker.
-func (s *Store) generateInventoryLocked(f *gofakeit.Faker, spec InventorySpec) {
+// stock is a generated number inventory and its international offers. One
+// is built per configuration and seed and shared read-only by every tenant
+// built from them; each tenant starts from a copy (see Store.stockLocked).
+type stock struct {
+	inv     map[string]*InvNumber // never changed: tenants replace or delete entries
+	sorted  []string              // inv's numbers in order
+	offers  []IntlOffer           // copied per tenant (availability changes)
+	lastInv int                   // the last inventory id handed out
+}
+
+// generateStock builds an inventory from the seeded faker.
+func generateStock(f *gofakeit.Faker, spec InventorySpec) *stock {
+	st := &stock{inv: map[string]*InvNumber{}, lastInv: 5000}
 	states := spec.States
 	if len(states) == 0 {
 		for _, st := range fx.States {
@@ -24,22 +38,23 @@ func (s *Store) generateInventoryLocked(f *gofakeit.Faker, spec InventorySpec) {
 		}
 	}
 	add := func(n *InvNumber) bool {
-		if _, dup := s.d.Inventory[n.Number]; dup {
+		if _, dup := st.inv[n.Number]; dup {
 			return false
 		}
-		n.InvID = s.next("inv", 5000)
-		s.d.Inventory[n.Number] = n
+		st.lastInv++
+		n.InvID = st.lastInv
+		st.inv[n.Number] = n
 		return true
 	}
 	// the document's own example number, when its state is stocked
-	for _, st := range states {
-		if strings.EqualFold(st, "GA") && spec.Local > 0 {
+	for _, code := range states {
+		if strings.EqualFold(code, "GA") && spec.Local > 0 {
 			add(&InvNumber{Number: "7065103027", Kind: KindLocal, State: "GA", RateCenter: "ATHENS", FootprintID: fx.footprints("GA")[0].FootprintID, LATA: "438", Platform: PlatformOD, Fax: true, Tier: 1})
 		}
 	}
 	for made, tries := 0, 0; made < spec.Local && tries < spec.Local*5; tries++ {
-		st := strings.ToUpper(states[f.IntRange(0, len(states)-1)])
-		fps := fx.footprints(st)
+		code := strings.ToUpper(states[f.IntRange(0, len(states)-1)])
+		fps := fx.footprints(code)
 		if len(fps) == 0 {
 			continue
 		}
@@ -49,7 +64,7 @@ func (s *Store) generateInventoryLocked(f *gofakeit.Faker, spec InventorySpec) {
 		if f.IntRange(0, 9) < 3 {
 			platform = PlatformPorta
 		}
-		if add(&InvNumber{Number: num, Kind: KindLocal, State: st, RateCenter: fp.RateCenter, FootprintID: fp.FootprintID, LATA: fp.LATA, Platform: platform, Fax: f.Bool(), Tier: 1 + f.IntRange(0, 9)/8}) {
+		if add(&InvNumber{Number: num, Kind: KindLocal, State: code, RateCenter: fp.RateCenter, FootprintID: fp.FootprintID, LATA: fp.LATA, Platform: platform, Fax: f.Bool(), Tier: 1 + f.IntRange(0, 9)/8}) {
 			made++
 		}
 	}
@@ -77,12 +92,56 @@ func (s *Store) generateInventoryLocked(f *gofakeit.Faker, spec InventorySpec) {
 		if f.IntRange(0, 9) < 3 {
 			feats = append(feats, "sms")
 		}
-		o := &IntlOffer{ID: f.UUID(), Name: ct.name, Prefix: ct.pfx, Country: ct.c.Code, Features: feats,
+		st.offers = append(st.offers, IntlOffer{ID: f.UUID(), Name: ct.name, Prefix: ct.pfx, Country: ct.c.Code, Features: feats,
 			Requirements: ct.c.Req != "", Available: f.IntRange(5, 50), Setup: "0.0",
-			Monthly: fmt.Sprintf("%.1f", float64(f.IntRange(10, 99))/10)}
-		s.d.Offers[o.ID] = o
+			Monthly: fmt.Sprintf("%.1f", float64(f.IntRange(10, 99))/10)})
 	}
-	s.invDirty = true
+	st.sorted = sortedKeys(st.inv)
+	return st
+}
+
+// stockLocked starts the tenant's inventory from a shared stock.
+func (s *Store) stockLocked(st *stock) {
+	s.d.Inventory = maps.Clone(st.inv)
+	for _, o := range st.offers {
+		o.Features = slices.Clone(o.Features)
+		s.d.Offers[o.ID] = &o
+	}
+	s.d.Seq["inv"] = max(s.d.Seq["inv"], st.lastInv)
+	s.invSorted, s.invDirty = st.sorted, false
+}
+
+// stocks caches the generated inventories by seed and inventory spec, so a
+// new tenant copies one instead of generating it (generation was three
+// quarters of a tenant's creation). It keeps a few: scenarios loaded through
+// the control API can bring any number of seeds.
+type stocks struct {
+	mu sync.Mutex
+	m  map[stockKey]*stock
+}
+
+type stockKey struct {
+	seed int64
+	spec string
+}
+
+const maxStocks = 16
+
+// get returns the stock for a seed and spec, generating it on first use
+// from the faker that faker gives.
+func (c *stocks) get(seed int64, spec InventorySpec, faker func() *gofakeit.Faker) *stock {
+	k := stockKey{seed, fmt.Sprintf("%d/%d/%d/%q", spec.Local, spec.Toll, spec.Intl, spec.States)}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[k]; ok {
+		return st
+	}
+	if len(c.m) >= maxStocks || c.m == nil {
+		c.m = map[stockKey]*stock{}
+	}
+	st := generateStock(faker(), spec)
+	c.m[k] = st
+	return st
 }
 
 func nxx(f *gofakeit.Faker) string {
@@ -95,17 +154,27 @@ func nxx(f *gofakeit.Faker) string {
 }
 
 func (s *Store) sortedInventoryLocked() []string {
-	if s.invDirty || s.invSorted == nil {
+	switch {
+	case s.invDirty || s.invSorted == nil:
 		s.invSorted = sortedKeys(s.d.Inventory)
-		s.invDirty = false
+	case s.invStale:
+		// Only removals: filtering keeps the order without sorting again.
+		kept := make([]string, 0, len(s.d.Inventory))
+		for _, n := range s.invSorted {
+			if _, ok := s.d.Inventory[n]; ok {
+				kept = append(kept, n)
+			}
+		}
+		s.invSorted = kept
 	}
+	s.invDirty, s.invStale = false, false
 	return s.invSorted
 }
 
 // assignLocked moves a number from the inventory to an account.
 func (s *Store) assignLocked(a *Account, inv *InvNumber, now time.Time, source string, trunk *int) *DID {
 	delete(s.d.Inventory, inv.Number)
-	s.invDirty = true
+	s.invStale = true
 	d := newDID(s.next("did", 140), a.ID, *inv, now, source)
 	if d.Platform == PlatformPorta {
 		d.PortaAID = s.next("portaAID", 1343350)

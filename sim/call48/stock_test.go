@@ -1,0 +1,142 @@
+package call48
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/telecomsim/simulator/internal/fake"
+	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/tenant"
+)
+
+// buildStore makes one tenant's store the way the app does.
+func buildStore(tb testing.TB, p *Provider, sc *scenario.Scenario, cfg any, id string) *Store {
+	tb.Helper()
+	w := tenant.NewWorld(id, sc)
+	tb.Cleanup(w.Close)
+	st, err := p.buildState(provider.Env{World: w, Clock: w.Clock, Faker: fake.New(sc.Seed, Name), Secret: fake.Secret(sc.Seed, id, Name), Seed: sc.Seed, Start: sc.Clock.Start}, cfg)
+	require.NoError(tb, err)
+	return st
+}
+
+func configured(tb testing.TB, p *Provider, yaml string) (*scenario.Scenario, any) {
+	tb.Helper()
+	sc, err := scenario.Parse("test.yaml", []byte(yaml), []string{Name}, nil)
+	require.NoError(tb, err)
+	cfg, err := p.Configure(sc.Sections[Name], sc)
+	require.NoError(tb, err)
+	return sc, cfg
+}
+
+// stockJSON is a store's inventory and offers, for comparing stores.
+func stockJSON(tb testing.TB, s *Store) string {
+	tb.Helper()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, err := json.Marshal(map[string]any{"inventory": s.d.Inventory, "offers": s.d.Offers, "seq": s.d.Seq["inv"]})
+	require.NoError(tb, err)
+	return string(b)
+}
+
+// Tenants built from one configuration start from one generated stock; what
+// one tenant buys or uses up stays in that tenant.
+func TestStockSharedButNotChanged(t *testing.T) {
+	p := New()
+	sc, cfg := configured(t, p, testScenario)
+	a := buildStore(t, p, sc, cfg, "a")
+	b := buildStore(t, p, sc, cfg, "b")
+	fresh := buildStore(t, New(), sc, cfg, "c")
+	want := stockJSON(t, fresh)
+	require.Equal(t, want, stockJSON(t, a), "a copied stock is what generating gives")
+	require.Equal(t, want, stockJSON(t, b))
+
+	a.mu.Lock()
+	acc := a.d.Accounts[a.byName["mark"]]
+	require.NotNil(t, acc)
+	num := a.sortedInventoryLocked()[0]
+	a.assignLocked(acc, a.d.Inventory[num], time.Now(), "test", nil)
+	for _, o := range a.d.Offers {
+		o.Available = 0
+		o.Features[0] = "changed"
+	}
+	a.mu.Unlock()
+
+	assert.NotEqual(t, want, stockJSON(t, a))
+	assert.Equal(t, want, stockJSON(t, b), "another tenant's purchases leave this one's stock alone")
+	c := buildStore(t, p, sc, cfg, "d")
+	assert.Equal(t, want, stockJSON(t, c), "a tenant built later starts from the untouched stock")
+	c.mu.Lock()
+	assert.Contains(t, c.sortedInventoryLocked(), num)
+	c.mu.Unlock()
+}
+
+// The ordered inventory follows removals and additions, and never changes
+// the shared stock's order it started from.
+func TestSortedInventoryFollowsChanges(t *testing.T) {
+	p := New()
+	sc, cfg := configured(t, p, testScenario)
+	s := buildStore(t, p, sc, cfg, "a")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	shared := slices.Clone(p.stocks.get(sc.Seed, cfg.(*Config).Inventory, nil).sorted)
+	acc := s.d.Accounts[s.byName["mark"]]
+	steps := []struct {
+		name string
+		do   func()
+	}{
+		{"assign the first", func() { s.assignLocked(acc, s.d.Inventory[s.sortedInventoryLocked()[0]], time.Now(), "test", nil) }},
+		{"assign two in a row", func() {
+			inv := s.sortedInventoryLocked()
+			s.assignLocked(acc, s.d.Inventory[inv[3]], time.Now(), "test", nil)
+			s.assignLocked(acc, s.d.Inventory[inv[7]], time.Now(), "test", nil)
+		}},
+		{"return one", func() {
+			s.d.Inventory["2125550199"] = &InvNumber{Number: "2125550199", Kind: KindLocal}
+			s.invDirty = true
+		}},
+		{"assign the returned one", func() { s.assignLocked(acc, s.d.Inventory["2125550199"], time.Now(), "test", nil) }},
+	}
+	for _, st := range steps {
+		st.do()
+		assert.Equal(t, sortedKeys(s.d.Inventory), s.sortedInventoryLocked(), st.name)
+	}
+	assert.Equal(t, shared, p.stocks.get(sc.Seed, cfg.(*Config).Inventory, nil).sorted, "the shared order is untouched")
+}
+
+// A different seed or inventory size is a different stock.
+func TestStockKeyedBySeedAndSpec(t *testing.T) {
+	p := New()
+	sc1, cfg1 := configured(t, p, testScenario)
+	other := New()
+	sc2, cfg2 := configured(t, other, strings.Replace(testScenario, "seed: 42", "seed: 99", 1))
+	require.Equal(t, int64(99), sc2.Seed)
+	base := stockJSON(t, buildStore(t, p, sc1, cfg1, "a"))
+	assert.NotEqual(t, base, stockJSON(t, buildStore(t, p, sc2, cfg2, "b")), "another seed gives another stock")
+	assert.Len(t, p.stocks.m, 2)
+}
+
+// BenchmarkNewState builds a tenant's Call48 state from the default
+// inventory, generating it every time (a fresh provider: what every tenant
+// cost before stocks were shared) and copying the shared stock.
+func BenchmarkNewState(b *testing.B) {
+	sc, cfg := configured(b, New(), "version: 1\ncall48: {}\n")
+	b.Run("generated", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			buildStore(b, New(), sc, cfg, "t")
+		}
+	})
+	b.Run("shared", func(b *testing.B) {
+		p := New()
+		b.ReportAllocs()
+		for b.Loop() {
+			buildStore(b, p, sc, cfg, "t")
+		}
+	})
+}
