@@ -89,6 +89,6 @@ serve flags (each also read from the environment variable in brackets):
   --log-level LEVEL    debug, info, warn or error [SIM_LOG_LEVEL] (default info)
   --admin-token TOKEN  require "Authorization: Bearer TOKEN" on /__sim [SIM_ADMIN_TOKEN]
   --max-tenants N      cap on live tenants, least recently used evicted [SIM_MAX_TENANTS] (default 10000)
-  --watch              reload --scenario FILE when it changes; a bad file keeps the old one [SIM_WATCH=1]
+  --watch              reload --scenario FILE when it or an included file changes; a bad one keeps the old [SIM_WATCH=1]
   --state-file FILE    save every tenant (clock, state, pending callbacks) on shutdown, restore at start [SIM_STATE_FILE]
 `

@@ -12,6 +12,7 @@ import (
 
 	"github.com/telecomsim/simulator/internal/app"
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/scenario"
 )
 
 // stateFile is what --state-file holds: every tenant's exported world.
@@ -81,17 +82,17 @@ func loadState(a *app.App, path string) (int, error) {
 	return len(sf.Tenants), nil
 }
 
-// watchScenario reloads the scenario file when its content changes. A bad
+// watchScenario reloads the scenario file when its content, or that of a
+// file it includes, changes from what files holds (see parseWatched). A bad
 // file is logged and the running scenario kept; a good one replaces it and
-// every tenant restarts from it. last is the content already loaded.
-func watchScenario(ctx context.Context, a *app.App, path string, last []byte, every time.Duration, log *slog.Logger) {
+// every tenant restarts from it.
+func watchScenario(ctx context.Context, a *app.App, path string, files watchedFiles, every time.Duration, log *slog.Logger) {
 	for clock.Sleep(ctx, every) == nil {
-		data, err := os.ReadFile(path)
-		if err != nil || bytes.Equal(data, last) {
+		if !files.changed() {
 			continue
 		}
-		last = data
-		sc, err := a.ParseScenario(path, data, nil)
+		sc, now, err := parseWatched(a, path)
+		files = now
 		if err != nil {
 			log.Error("scenario reload failed; the previous scenario keeps running", "file", path, "problems", err.Error())
 			continue
@@ -102,4 +103,38 @@ func watchScenario(ctx context.Context, a *app.App, path string, last []byte, ev
 		}
 		log.Info("scenario reloaded; tenants restart from it", "file", path, "name", sc.Name)
 	}
+}
+
+// watchedFiles are a scenario file and the files it includes, as last read
+// (nil: could not be read).
+type watchedFiles map[string][]byte
+
+// changed reports whether a file reads differently now, or appeared or went.
+func (w watchedFiles) changed() bool {
+	for name, old := range w {
+		data, err := os.ReadFile(name)
+		if (err != nil) != (old == nil) || !bytes.Equal(data, old) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseWatched parses the scenario at path and notes every file it read.
+func parseWatched(a *app.App, path string) (*scenario.Scenario, watchedFiles, error) {
+	files := watchedFiles{}
+	read := func(name string) ([]byte, error) {
+		data, err := os.ReadFile(name)
+		if err == nil && data == nil {
+			data = []byte{}
+		}
+		files[name] = data
+		return data, err
+	}
+	data, err := read(path)
+	if err != nil {
+		return nil, files, err
+	}
+	sc, err := a.ParseScenario(path, data, read)
+	return sc, files, err
 }

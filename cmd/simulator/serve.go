@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -195,8 +194,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	a.Warm()
 
 	if o.watch {
-		loaded, _ := os.ReadFile(o.scenario)
-		go watchScenario(baseCtx, a, o.scenario, loaded, time.Second, log)
+		_, files, _ := parseWatched(a, o.scenario) // the files as loaded, give or take the startup
+		go watchScenario(baseCtx, a, o.scenario, files, time.Second, log)
 	}
 	errc := make(chan error, len(servers))
 	for _, s := range servers {

@@ -124,7 +124,9 @@ func TestWatchReloadsGoodFilesAndKeepsOldOnBad(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go watchScenario(ctx, a, path, []byte(good), 20*time.Millisecond, log)
+	_, files, err := parseWatched(a, path)
+	require.NoError(t, err)
+	go watchScenario(ctx, a, path, files, 20*time.Millisecond, log)
 
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
@@ -149,4 +151,45 @@ func TestWatchReloadsGoodFilesAndKeepsOldOnBad(t *testing.T) {
 		found = found || strings.Contains(sc2.Text(), "scenario reloaded")
 	}
 	assert.True(t, found)
+}
+
+// A change in an included file reloads the scenario too, and so does fixing
+// an include that could not be read.
+func TestWatchFollowsIncludedFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "main.yaml")
+	base := filepath.Join(dir, "base.yaml")
+	require.NoError(t, os.WriteFile(base, []byte("version: 1\nname: base-one\n"), 0o644))
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\ninclude: [base.yaml]\nflowroute:\n  accounts: [{name: a, accessKey: k1, secretKey: s1}]\n"), 0o644))
+	sc, err := loadScenario(path)
+	require.NoError(t, err)
+	require.Equal(t, "base-one", sc.Name)
+	a, err := app.New(app.Config{Scenario: sc})
+	require.NoError(t, err)
+	var logs syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, files, err := parseWatched(a, path)
+	require.NoError(t, err)
+	assert.Len(t, files, 2, "the main file and its include are watched")
+	go watchScenario(ctx, a, path, files, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for i := 0; i < 250; i++ {
+			if cond() {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("timed out waiting for %s; logs:\n%s", what, logs.String())
+	}
+
+	require.NoError(t, os.WriteFile(base, []byte("version: 1\nname: base-two\n"), 0o644))
+	waitFor("the reload after the included file changed", func() bool { return a.Scenario("default").Name == "base-two" })
+
+	require.NoError(t, os.Remove(base))
+	waitFor("the failed reload of a missing include", func() bool { return strings.Contains(logs.String(), "cannot read") })
+	assert.Equal(t, "base-two", a.Scenario("default").Name, "the running scenario stays")
+	require.NoError(t, os.WriteFile(base, []byte("version: 1\nname: base-three\n"), 0o644))
+	waitFor("the reload once the include is back", func() bool { return a.Scenario("default").Name == "base-three" })
 }
