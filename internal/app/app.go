@@ -369,6 +369,7 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 			return
 		}
 		r2.Body = io.NopCloser(bytes.NewReader(body))
+		match.Body = body
 	}
 	rec := newRecorder(w, world.Journal.BodyLimit)
 	m.handler.ServeHTTP(rec, r2)

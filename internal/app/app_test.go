@@ -238,6 +238,26 @@ func TestFaultsEndToEnd(t *testing.T) {
 	srv.Control("POST", "/faults", map[string]any{"provider": "flowroute", "route": "GET /cnams", "status": 500, "reset": true}, http.StatusBadRequest, nil)
 }
 
+// A rule matching on the body sees the request's bytes, and a request it
+// lets through still reaches the handler with its body whole.
+func TestFaultMatchesBodyAndKeepsIt(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+	srv.Fault(simtest.FaultRule{Provider: "flowroute", Route: "POST /cnams", MatchBody: "FAIL ME", Status: 503})
+	post := func(value string) (int, []byte) {
+		req, _ := http.NewRequest("POST", srv.URL("flowroute")+"/cnams", strings.NewReader(`{"value":"`+value+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.SetBasicAuth("demo-access-key", "demo-secret-key")
+		resp, body := srv.Do(t, "flowroute", req)
+		return resp.StatusCode, body
+	}
+	status, _ := post("PLEASE FAIL ME")
+	assert.Equal(t, http.StatusServiceUnavailable, status, "the rule saw the body")
+	status, body := post("PASS THROUGH")
+	require.Equal(t, http.StatusCreated, status, string(body))
+	assert.Contains(t, string(body), "PASS THROUGH", "the handler read the whole body")
+}
+
 func TestHangFaultHoldsUntilClientGivesUp(t *testing.T) {
 	t.Parallel()
 	srv := simtest.New(t)

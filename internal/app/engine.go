@@ -1,11 +1,9 @@
 package app
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -122,24 +120,23 @@ func (a *App) wrapRoute(p provider.Provider, rt *provider.Route, next http.Handl
 			next.ServeHTTP(w, r)
 			return
 		}
+		// The engine has read the body already (serveProvider); a rule
+		// matches on those bytes and the handler reads them afresh.
+		m := provider.MatchFrom(r.Context())
 		var body []byte
-		if r.Body != nil {
-			body, _ = io.ReadAll(r.Body)
-			r.Body = io.NopCloser(bytes.NewReader(body))
+		if m != nil {
+			body = m.Body
 		}
 		req := fault.Request{
 			Tenant: world.ID, Provider: info.Name, Method: r.Method, Path: r.URL.Path,
 			RouteTemplate: rt.Path, BasePath: info.BasePath, Header: r.Header, Body: body, Next: next,
 		}
 		fired, handled := set.Apply(w, r, req, world.Clock.Now(), render)
-		if fired != nil {
-			if m := provider.MatchFrom(r.Context()); m != nil {
-				m.Fault = fired.ID + " (" + fired.Action() + ")"
-			}
+		if fired != nil && m != nil {
+			m.Fault = fired.ID + " (" + fired.Action() + ")"
 		}
 		if !handled {
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r) // no action that passes the request on reads its body
 		}
 	})
 }

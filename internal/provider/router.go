@@ -17,6 +17,9 @@ type Match struct {
 	Route    *Route
 	// Fault names the fault rule that fired on the request, if any.
 	Fault string
+	// Body is the request body as the engine read it (bounded), for the
+	// engine's own middleware; handlers read the request's Body.
+	Body []byte
 }
 
 type matchKey struct{}
