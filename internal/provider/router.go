@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
+	"github.com/telecomsim/simulator/internal/tenant"
 )
 
 // Match is filled in while a request is served, so the engine (journal,
@@ -132,14 +133,36 @@ func DecodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 // BaseURL returns the URL prefix the client used to reach the provider's
 // routes: scheme, host and whatever tenant or mount prefix came before the
 // routed path. Links in responses are built on it, so they point back at the
-// simulator the way the real API's links point at the real host.
+// simulator the way the real API's links point at the real host. Behind a
+// proxy, X-Forwarded-Proto and X-Forwarded-Host name what the client used.
 func BaseURL(r *http.Request) string {
+	origin, prefix := baseOf(r)
+	return origin + prefix
+}
+
+// PinnedBaseURL is BaseURL with the tenant in the path (/t/{tenant}) even
+// when the client named it with the tenant header: for URLs that are
+// followed without the client's headers, such as presigned upload links.
+func PinnedBaseURL(r *http.Request) string {
+	origin, prefix := baseOf(r)
+	if w := tenant.From(r.Context()); w != nil && w.ID != tenant.Default && !strings.Contains(prefix+"/", "/t/"+w.ID+"/") {
+		prefix = "/t/" + w.ID + prefix
+	}
+	return origin + prefix
+}
+
+// baseOf splits BaseURL into scheme and host, and the path prefix.
+func baseOf(r *http.Request) (origin, prefix string) {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
 	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
 		scheme = p
+	}
+	host := r.Host
+	if h := r.Header.Get("X-Forwarded-Host"); h != "" && !strings.ContainsAny(h, "/?#@ ") {
+		host = h
 	}
 	orig := r.RequestURI
 	if i := strings.IndexAny(orig, "?#"); i >= 0 {
@@ -148,11 +171,10 @@ func BaseURL(r *http.Request) string {
 	if u, err := url.Parse(orig); err == nil && u.Host != "" {
 		orig = u.Path
 	}
-	prefix := ""
 	if strings.HasSuffix(orig, r.URL.Path) {
 		prefix = strings.TrimSuffix(orig, r.URL.Path)
 	} else if dec, err := url.PathUnescape(orig); err == nil && strings.HasSuffix(dec, r.URL.Path) {
 		prefix = strings.TrimSuffix(dec, r.URL.Path)
 	}
-	return scheme + "://" + r.Host + prefix
+	return scheme + "://" + host, strings.TrimSuffix(prefix, "/")
 }

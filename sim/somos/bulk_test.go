@@ -1,16 +1,12 @@
 package somos
 
 import (
-	"crypto/tls"
-	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/telecomsim/simulator/internal/scenario"
-	"github.com/telecomsim/simulator/internal/tenant"
 )
 
 func TestFixtureCSV(t *testing.T) {
@@ -34,27 +30,4 @@ func TestFixtureCSV(t *testing.T) {
 	assert.Equal(t, FileCompleted, f.Status)
 	assert.Equal(t, 6, f.EntriesReadInFile)
 	assert.Equal(t, []int{2, 1, 1, 4, 2, 1, 1}, []int{f.Created, f.Updated, f.Deleted, f.TotalAccepted, f.TotalRejected, f.Error, f.Validation})
-}
-
-func TestPresignedURLKeepsTenantAndMount(t *testing.T) {
-	sc := &scenario.Scenario{}
-	for _, tc := range []struct {
-		tenant, uri, path, header, want string
-	}{
-		{"ci-7", "/t/ci-7/somos/cnam/uploads", "/cnam/uploads", "", "https://sim.example/t/ci-7/somos"},
-		{"ci-7", "/somos/cnam/uploads", "/cnam/uploads", "", "https://sim.example/t/ci-7/somos"},
-		{tenant.Default, "/somos/cnam/uploads", "/cnam/uploads", "", "https://sim.example/somos"},
-		{tenant.Default, "/cnam/uploads", "/cnam/uploads", "http", "http://sim.example"},
-	} {
-		r := httptest.NewRequest("POST", "https://sim.example"+tc.uri, nil)
-		r.TLS = &tls.ConnectionState{}
-		r.URL.Path = tc.path
-		if tc.header != "" {
-			r.Header.Set("X-Forwarded-Proto", tc.header)
-		}
-		w := tenant.NewWorld(tc.tenant, sc)
-		r = r.WithContext(tenant.With(r.Context(), w))
-		assert.Equal(t, tc.want, baseURL(r), tc.uri)
-		w.Close()
-	}
 }

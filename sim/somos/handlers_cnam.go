@@ -4,10 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/telecomsim/simulator/internal/provider"
-	"github.com/telecomsim/simulator/internal/tenant"
 )
 
 func handleCreateCNAM(w http.ResponseWriter, r *http.Request) {
@@ -119,33 +117,6 @@ func handleNewUpload(w http.ResponseWriter, r *http.Request) {
 	writeOK(w, uploadResponse{Result: "Success", PreSignedURL: presign(r, s, "/uploads/"+u.Token, sig, int(uploadURLTTL.Seconds()))})
 }
 
-// baseURL is the URL the client used to reach the provider's root: scheme,
-// host, tenant prefix and mount, so presigned URLs reach the same tenant.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-		scheme = p
-	}
-	host := r.Host
-	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
-		host = h
-	}
-	reqPath := r.RequestURI
-	if i := strings.IndexByte(reqPath, '?'); i >= 0 {
-		reqPath = reqPath[:i]
-	}
-	if u, err := url.Parse(reqPath); err == nil && u.Path != "" {
-		reqPath = u.Path
-	}
-	prefix := strings.TrimSuffix(reqPath, r.URL.Path)
-	if wd := tenant.From(r.Context()); wd != nil && wd.ID != tenant.Default && !strings.Contains(prefix+"/", "/t/"+wd.ID+"/") {
-		prefix = "/t/" + wd.ID + prefix
-	}
-	return scheme + "://" + host + strings.TrimSuffix(prefix, "/")
-}
 
 // presign builds an S3-style presigned URL served by the simulator.
 func presign(r *http.Request, s *Store, p, sig string, expires int) string {
@@ -155,5 +126,5 @@ func presign(r *http.Request, s *Store, p, sig string, expires int) string {
 	q.Set("X-Amz-Expires", strconv.Itoa(expires))
 	q.Set("X-Amz-SignedHeaders", "host")
 	q.Set("X-Amz-Signature", sig)
-	return baseURL(r) + p + "?" + q.Encode()
+	return provider.PinnedBaseURL(r) + p + "?" + q.Encode()
 }
