@@ -117,7 +117,6 @@ func handleNewUpload(w http.ResponseWriter, r *http.Request) {
 	writeOK(w, uploadResponse{Result: "Success", PreSignedURL: presign(r, s, "/uploads/"+u.Token, sig, int(uploadURLTTL.Seconds()))})
 }
 
-
 // presign builds an S3-style presigned URL served by the simulator.
 func presign(r *http.Request, s *Store, p, sig string, expires int) string {
 	q := url.Values{}
