@@ -156,15 +156,7 @@ func missingProperty(reason string) string {
 	return ""
 }
 
-// ValidateResponse checks a response against the spec (used by tests).
-func (s *Spec) ValidateResponse(req *http.Request, path string, vars map[string]string, status int, header http.Header, body []byte) error {
-	route, ok := s.Operation(path, req.Method)
-	if !ok {
-		return fmt.Errorf("openapi: no operation %s %s", req.Method, path)
-	}
-	return checkResponse(req, route, vars, status, header, body)
-}
-
+// checkResponse validates an answer against the operation it came from.
 func checkResponse(req *http.Request, route *routers.Route, vars map[string]string, status int, header http.Header, body []byte) error {
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: vars, Route: route, Options: opts},
@@ -193,11 +185,15 @@ func (s *Spec) ForBase(base string) (*Exchange, error) {
 	return &Exchange{router: r}, nil
 }
 
+// ErrNoOperation is what Check reports (wrapped) when the document has no
+// operation for the request, so there is nothing to check the answer with.
+var ErrNoOperation = errors.New("no operation in the document")
+
 // Check validates a response to req against the operation req matches.
 func (x *Exchange) Check(req *http.Request, status int, header http.Header, body []byte) error {
 	route, vars, err := x.router.FindRoute(req)
 	if err != nil {
-		return fmt.Errorf("openapi: %s %s: %w", req.Method, req.URL.Path, err)
+		return fmt.Errorf("openapi: %s %s: %w (%w)", req.Method, req.URL.Path, ErrNoOperation, err)
 	}
 	return checkResponse(req, route, vars, status, header, body)
 }

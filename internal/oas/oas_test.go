@@ -1,6 +1,7 @@
 package oas
 
 import (
+	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -73,3 +74,28 @@ func TestValidationErrors(t *testing.T) {
 }
 
 func countOf(s, sub string) int { return strings.Count(s, sub) }
+
+func TestExchangeCheck(t *testing.T) {
+	s, err := Load([]byte(spec))
+	require.NoError(t, err)
+	x, err := s.ForBase("http://sim.example/t/a/prov")
+	require.NoError(t, err)
+	tests := []struct {
+		name, method, url string
+		status            int
+		noOperation, bad  bool
+	}{
+		{"documented answer", "GET", "http://sim.example/t/a/prov/items?id=1", 200, false, false},
+		{"undocumented status", "GET", "http://sim.example/t/a/prov/items?id=1", 418, false, true},
+		{"path not in the document", "GET", "http://sim.example/t/a/prov/nope", 404, true, true},
+		{"method not in the document", "DELETE", "http://sim.example/t/a/prov/items", 405, true, true},
+		{"another base", "GET", "http://sim.example/t/b/prov/items?id=1", 200, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := x.Check(httptest.NewRequest(tt.method, tt.url, nil), tt.status, nil, nil)
+			assert.Equal(t, tt.bad, err != nil, "%v", err)
+			assert.Equal(t, tt.noOperation, errors.Is(err, ErrNoOperation), "%v", err)
+		})
+	}
+}

@@ -315,11 +315,11 @@ func TestErrorsAndTransactionIDs(t *testing.T) {
 	assert.Equal(t, ReasonInvalidToken, r.reason(t))
 	assert.Equal(t, "tx-err", r.Header.Get("x-transaction-id"))
 
-	r = e.do(call{Method: "GET", Path: "/nope", NoPoP: true, Route: "-"})
+	r = e.do(call{Method: "GET", Path: "/nope", NoPoP: true})
 	assert.Equal(t, http.StatusNotFound, r.Status)
 	assert.Equal(t, ReasonNotFound, r.reason(t))
 	assert.NotEmpty(t, r.Header.Get("x-transaction-id"))
-	r = e.do(call{Method: "PUT", Path: "/account/status", NoPoP: true, Route: "-"})
+	r = e.do(call{Method: "PUT", Path: "/account/status", NoPoP: true})
 	assert.Equal(t, http.StatusMethodNotAllowed, r.Status)
 	assert.Equal(t, ReasonMethodNotAllowed, r.reason(t))
 
@@ -360,7 +360,7 @@ func TestAuthFailureStatus401(t *testing.T) {
 func TestTransactionIDsAreSeeded(t *testing.T) {
 	first := func() string {
 		e := newEnv(t, defaultScenario(t))
-		return e.do(call{Method: "GET", Path: "/nope", NoPoP: true, Route: "-"}).Header.Get("x-transaction-id")
+		return e.do(call{Method: "GET", Path: "/nope", NoPoP: true}).Header.Get("x-transaction-id")
 	}
 	assert.Equal(t, first(), first())
 }
