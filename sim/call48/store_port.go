@@ -490,6 +490,20 @@ func (s *Store) proposalLocked(c Caller, id int) (*Proposal, *PortRequest, error
 	return p, pr, nil
 }
 
+// proposalDIDLocked finds a sub-order the caller may see and one of its
+// numbers, or answers the API's 404 for whichever is missing.
+func (s *Store) proposalDIDLocked(c Caller, propID int, number string) (*Proposal, *PortDID, error) {
+	p, _, err := s.proposalLocked(c, propID)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := didOf(p, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, d, nil
+}
+
 // didOf finds a number of a sub-order, or answers the API's 404.
 func didOf(p *Proposal, number string) (*PortDID, error) {
 	n := normNumber(number)
@@ -856,11 +870,7 @@ func (s *Store) CancelDID(c Caller, propID int, number string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, _, err := s.proposalLocked(c, propID)
-	if err != nil {
-		return err
-	}
-	d, err := didOf(p, number)
+	p, d, err := s.proposalDIDLocked(c, propID, number)
 	if err != nil {
 		return err
 	}
@@ -1048,11 +1058,7 @@ func (s *Store) ActivateDID(c Caller, propID int, number string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, _, err := s.proposalLocked(c, propID)
-	if err != nil {
-		return err
-	}
-	d, err := didOf(p, number)
+	p, d, err := s.proposalDIDLocked(c, propID, number)
 	if err != nil {
 		return err
 	}
@@ -1201,11 +1207,7 @@ func (s *Store) DIDActivation(c Caller, number, propID string) (*FOCRow, error) 
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	p, _, err := s.proposalLocked(c, id)
-	if err != nil {
-		return nil, err
-	}
-	d, err := didOf(p, number)
+	p, d, err := s.proposalDIDLocked(c, id, number)
 	if err != nil {
 		return nil, err
 	}
@@ -1232,11 +1234,7 @@ func (s *Store) UpdateActivation(c Caller, propID int, number, actType string, d
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, _, err := s.proposalLocked(c, propID)
-	if err != nil {
-		return err
-	}
-	d, err := didOf(p, number)
+	p, d, err := s.proposalDIDLocked(c, propID, number)
 	if err != nil {
 		return err
 	}
