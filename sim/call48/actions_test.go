@@ -75,16 +75,10 @@ events:
 		assert.Equal(t, "activated", p.Status)
 	}
 
-	var problems struct {
-		Problems []struct {
-			Path    string `json:"path"`
-			Message string `json:"message"`
-		} `json:"problems"`
-	}
-	srv.Control("PUT", "/scenario", []byte(base+`
+	problems := srv.ScenarioProblems(base + `
 events:
-  - {at: "+1m", provider: call48, action: advance-port, port_req_id: `+portID+`, status: teleported}
-`), http.StatusUnprocessableEntity, &problems)
-	require.NotEmpty(t, problems.Problems)
-	assert.Equal(t, "events[0].status", problems.Problems[0].Path)
+  - {at: "+1m", provider: call48, action: advance-port, port_req_id: ` + portID + `, status: teleported}
+`)
+	require.NotEmpty(t, problems)
+	assert.Equal(t, "events[0].status", problems[0].Path)
 }

@@ -314,6 +314,22 @@ func (s *Server) call(method, path string, body any, want int, out any) error {
 	return nil
 }
 
+// Problem is one thing the simulator found wrong with a scenario; String
+// gives "file:line:col: path: message".
+type Problem = scenario.Problem
+
+// ScenarioProblems offers yaml as this tenant's scenario, expects it to be
+// refused (422), and returns the problems found. A scenario that loads fails
+// the test; the tenant keeps its scenario either way.
+func (s *Server) ScenarioProblems(yaml string) []Problem {
+	s.t.Helper()
+	var out struct {
+		Problems []Problem `json:"problems"`
+	}
+	s.do(http.MethodPut, "/scenario", []byte(yaml), http.StatusUnprocessableEntity, &out)
+	return out.Problems
+}
+
 // Now returns the tenant's clock time.
 func (s *Server) Now() time.Time {
 	s.t.Helper()

@@ -227,3 +227,15 @@ func TestRequireCalled(t *testing.T) {
 	srv.RequireCalled(t, "POST", "/login", 1)
 	assert.NotEmpty(t, fails(t, func(ft *fakeT) { srv.RequireCalled(ft, "POST", "/login", 2) }))
 }
+
+func TestScenarioProblems(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+	problems := srv.ScenarioProblems("version: 1\nflowroute:\n  acounts: []\n")
+	require.Len(t, problems, 1)
+	assert.Equal(t, "request:3:3: flowroute.acounts: unknown field (did you mean \"accounts\"?)", problems[0].String())
+	var sc struct{ Name string }
+	srv.Control("GET", "/scenario", nil, 200, &sc)
+	assert.Equal(t, "default", sc.Name, "the refused scenario changed nothing")
+	assert.NotEmpty(t, fails(t, func(ft *fakeT) { simtest.New(ft).ScenarioProblems("version: 1\n") }), "a scenario that loads fails the test")
+}

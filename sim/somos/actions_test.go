@@ -2,7 +2,6 @@ package somos_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -143,19 +142,9 @@ func TestSomosActionArgumentsAreCheckedAtLoad(t *testing.T) {
 		{`{at: "+1m", provider: somos, action: delete-user, email: a@b.example}`, `request:3:42: events[0].action: unknown somos action "delete-user" (known: disable-user, enable-user, partner-fail, partner-succeed, revoke-tokens)`},
 	}
 	for _, c := range cases {
-		var out struct {
-			Problems []struct {
-				File string `json:"file"`
-				Line int    `json:"line"`
-				Col  int    `json:"col"`
-				Path string `json:"path"`
-				Msg  string `json:"message"`
-			} `json:"problems"`
-		}
-		srv.Control("PUT", "/scenario", []byte("version: 1\nevents:\n  - "+c.event+"\n"), http.StatusUnprocessableEntity, &out)
 		var got []string
-		for _, p := range out.Problems {
-			got = append(got, fmt.Sprintf("%s:%d:%d: %s: %s", p.File, p.Line, p.Col, p.Path, p.Msg))
+		for _, p := range srv.ScenarioProblems("version: 1\nevents:\n  - " + c.event + "\n") {
+			got = append(got, p.String())
 		}
 		assert.Equal(t, []string{c.want}, got, c.event)
 	}

@@ -231,19 +231,9 @@ func TestTMobileActionArgumentsAreCheckedAtLoad(t *testing.T) {
 		{`{at: "+1m", provider: tmobile, action: revoke-tokens, login: [a, b]}`, `request:3:66: events[0].login: expected a string, got a list`},
 	}
 	for _, c := range cases {
-		var out struct {
-			Problems []struct {
-				File string `json:"file"`
-				Line int    `json:"line"`
-				Col  int    `json:"col"`
-				Path string `json:"path"`
-				Msg  string `json:"message"`
-			} `json:"problems"`
-		}
-		srv.Control("PUT", "/scenario", []byte("version: 1\nevents:\n  - "+c.event+"\n"), http.StatusUnprocessableEntity, &out)
 		var got []string
-		for _, p := range out.Problems {
-			got = append(got, fmt.Sprintf("%s:%d:%d: %s: %s", p.File, p.Line, p.Col, p.Path, p.Msg))
+		for _, p := range srv.ScenarioProblems("version: 1\nevents:\n  - " + c.event + "\n") {
+			got = append(got, p.String())
 		}
 		assert.Equal(t, []string{c.want}, got, c.event)
 	}

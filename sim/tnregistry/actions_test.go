@@ -130,17 +130,9 @@ func TestActionArgumentsAreCheckedAtLoad(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var out struct {
-				Problems []struct {
-					Line int    `json:"line"`
-					Col  int    `json:"col"`
-					Path string `json:"path"`
-					Msg  string `json:"message"`
-				} `json:"problems"`
-			}
-			srv.Control("PUT", "/scenario", []byte("version: 1\nevents:\n  - "+c.event+"\n"), http.StatusUnprocessableEntity, &out)
-			require.Len(t, out.Problems, 1, "%+v", out.Problems)
-			p := out.Problems[0]
+			problems := srv.ScenarioProblems("version: 1\nevents:\n  - " + c.event + "\n")
+			require.Len(t, problems, 1, "%+v", problems)
+			p := problems[0]
 			assert.Equal(t, c.path, p.Path)
 			assert.Equal(t, 3, p.Line)
 			assert.Equal(t, len("  - ")+strings.Index(c.event, c.at)+1, p.Col)
