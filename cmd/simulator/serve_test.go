@@ -111,41 +111,58 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	assert.False(t, after.Now.Before(before.Now), "the clock resumes where it stopped")
 }
 
-func TestWatchReloadsGoodFilesAndKeepsOldOnBad(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "watched.yaml")
-	good := "version: 1\nname: first\nflowroute:\n  accounts: [{name: a, accessKey: k1, secretKey: s1}]\n"
-	require.NoError(t, os.WriteFile(path, []byte(good), 0o644))
+// watchRun is a simulator on a scenario file with a watcher polling it
+// every 20 ms.
+type watchRun struct {
+	t     *testing.T
+	app   *app.App
+	files watchedFiles // what the watcher started from
+	logs  syncBuffer
+}
+
+func startWatch(t *testing.T, path string) *watchRun {
+	t.Helper()
 	sc, err := loadScenario(path)
 	require.NoError(t, err)
 	a, err := app.New(app.Config{Scenario: sc})
 	require.NoError(t, err)
-	var logs syncBuffer
-	log := slog.New(slog.NewTextHandler(&logs, nil))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	_, files, err := parseWatched(a, path)
+	w := &watchRun{t: t, app: a}
+	_, w.files, err = parseWatched(a, path)
 	require.NoError(t, err)
-	go watchScenario(ctx, a, path, files, 20*time.Millisecond, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go watchScenario(ctx, a, path, w.files, 20*time.Millisecond, slog.New(slog.NewTextHandler(&w.logs, nil)))
+	return w
+}
 
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		for i := 0; i < 250; i++ {
-			if cond() {
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
+// waitFor polls cond for up to 5 s, failing with the watcher's logs.
+func (w *watchRun) waitFor(what string, cond func() bool) {
+	w.t.Helper()
+	for i := 0; i < 250; i++ {
+		if cond() {
+			return
 		}
-		t.Fatalf("timed out waiting for %s; logs:\n%s", what, logs.String())
+		time.Sleep(20 * time.Millisecond)
 	}
+	w.t.Fatalf("timed out waiting for %s; logs:\n%s", what, w.logs.String())
+}
+
+func (w *watchRun) name() string { return w.app.Scenario("default").Name }
+
+func TestWatchReloadsGoodFilesAndKeepsOldOnBad(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "watched.yaml")
+	good := "version: 1\nname: first\nflowroute:\n  accounts: [{name: a, accessKey: k1, secretKey: s1}]\n"
+	require.NoError(t, os.WriteFile(path, []byte(good), 0o644))
+	w := startWatch(t, path)
+
 	require.NoError(t, os.WriteFile(path, []byte("version: 1\nname: broken\nflowroute:\n  acounts: []\n"), 0o644))
-	waitFor("the failed reload to be logged", func() bool { return strings.Contains(logs.String(), "scenario reload failed") })
-	assert.Equal(t, "first", a.Scenario("default").Name)
-	assert.Contains(t, logs.String(), "acounts")
+	w.waitFor("the failed reload to be logged", func() bool { return strings.Contains(w.logs.String(), "scenario reload failed") })
+	assert.Equal(t, "first", w.name())
+	assert.Contains(t, w.logs.String(), "acounts")
 
 	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(good, "first", "second", 1)), 0o644))
-	waitFor("the reload", func() bool { return a.Scenario("default").Name == "second" })
-	sc2 := bufio.NewScanner(strings.NewReader(logs.String()))
+	w.waitFor("the reload", func() bool { return w.name() == "second" })
+	sc2 := bufio.NewScanner(strings.NewReader(w.logs.String()))
 	found := false
 	for sc2.Scan() {
 		found = found || strings.Contains(sc2.Text(), "scenario reloaded")
@@ -161,35 +178,16 @@ func TestWatchFollowsIncludedFiles(t *testing.T) {
 	base := filepath.Join(dir, "base.yaml")
 	require.NoError(t, os.WriteFile(base, []byte("version: 1\nname: base-one\n"), 0o644))
 	require.NoError(t, os.WriteFile(path, []byte("version: 1\ninclude: [base.yaml]\nflowroute:\n  accounts: [{name: a, accessKey: k1, secretKey: s1}]\n"), 0o644))
-	sc, err := loadScenario(path)
-	require.NoError(t, err)
-	require.Equal(t, "base-one", sc.Name)
-	a, err := app.New(app.Config{Scenario: sc})
-	require.NoError(t, err)
-	var logs syncBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	_, files, err := parseWatched(a, path)
-	require.NoError(t, err)
-	assert.Len(t, files, 2, "the main file and its include are watched")
-	go watchScenario(ctx, a, path, files, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		for i := 0; i < 250; i++ {
-			if cond() {
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		t.Fatalf("timed out waiting for %s; logs:\n%s", what, logs.String())
-	}
+	w := startWatch(t, path)
+	require.Equal(t, "base-one", w.name())
+	assert.Len(t, w.files, 2, "the main file and its include are watched")
 
 	require.NoError(t, os.WriteFile(base, []byte("version: 1\nname: base-two\n"), 0o644))
-	waitFor("the reload after the included file changed", func() bool { return a.Scenario("default").Name == "base-two" })
+	w.waitFor("the reload after the included file changed", func() bool { return w.name() == "base-two" })
 
 	require.NoError(t, os.Remove(base))
-	waitFor("the failed reload of a missing include", func() bool { return strings.Contains(logs.String(), "cannot read") })
-	assert.Equal(t, "base-two", a.Scenario("default").Name, "the running scenario stays")
+	w.waitFor("the failed reload of a missing include", func() bool { return strings.Contains(w.logs.String(), "cannot read") })
+	assert.Equal(t, "base-two", w.name(), "the running scenario stays")
 	require.NoError(t, os.WriteFile(base, []byte("version: 1\nname: base-three\n"), 0o644))
-	waitFor("the reload once the include is back", func() bool { return a.Scenario("default").Name == "base-three" })
+	w.waitFor("the reload once the include is back", func() bool { return w.name() == "base-three" })
 }
