@@ -9,6 +9,7 @@
 package provider
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -145,6 +146,19 @@ type Actor interface {
 	// scenario loads, and returns what to run on a tenant's state when the
 	// event falls due.
 	Action(name string, args scenario.Section) (func(st tenant.State) error, error)
+}
+
+// OnState adapts an action on a provider's own state type to what
+// Actor.Action returns. A state of another type (which the engine never
+// passes) is an error rather than a panic in a timer.
+func OnState[T tenant.State](f func(T) error) func(tenant.State) error {
+	return func(st tenant.State) error {
+		s, ok := st.(T)
+		if !ok {
+			return fmt.Errorf("event for a %T state run on %T", s, st)
+		}
+		return f(s)
+	}
 }
 
 // CrossChecker is implemented by providers whose scenario section refers to

@@ -57,3 +57,20 @@ func TestBaseURLs(t *testing.T) {
 		})
 	}
 }
+
+// testState is a provider state for OnState.
+type testState struct{ tenant.State }
+
+type otherState struct{ tenant.State }
+
+func TestOnState(t *testing.T) {
+	var got *testState
+	run := OnState(func(s *testState) error { got = s; return nil })
+	want := &testState{}
+	assert.NoError(t, run(want))
+	assert.Same(t, want, got, "the action runs on the state it is given")
+	got = nil
+	err := run(&otherState{})
+	assert.ErrorContains(t, err, "*provider.otherState", "another provider's state is an error")
+	assert.Nil(t, got, "and the action does not run")
+}

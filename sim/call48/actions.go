@@ -3,6 +3,7 @@ package call48
 import (
 	"fmt"
 
+	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/tenant"
 )
@@ -38,10 +39,10 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 		default:
 			return nil, scenario.Problems{args.At("status", fmt.Sprintf("unknown status %q (want reviewed, foc_received, activated, retry, cancelled or submitted)", a.Status))}
 		}
-		return func(st tenant.State) error {
-			_, err := st.(*Store).AdvancePort(a.PortReqID, a.Status, a.Reason)
+		return provider.OnState(func(s *Store) error {
+			_, err := s.AdvancePort(a.PortReqID, a.Status, a.Reason)
 			return err
-		}, nil
+		}), nil
 	case "advance-bulk-order":
 		var a struct {
 			BulkOrderID int `yaml:"bulk_order_id"`
@@ -52,10 +53,10 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 		if a.BulkOrderID <= 0 {
 			return nil, scenario.Problems{args.At("bulk_order_id", "required: the bulk order id")}
 		}
-		return func(st tenant.State) error {
-			_, err := st.(*Store).AdvanceBulk(a.BulkOrderID)
+		return provider.OnState(func(s *Store) error {
+			_, err := s.AdvanceBulk(a.BulkOrderID)
 			return err
-		}, nil
+		}), nil
 	case "set-balance":
 		var a struct {
 			Username string `yaml:"username"`
@@ -71,7 +72,7 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 		if a.Username == "" {
 			return nil, scenario.Problems{args.At("username", "required")}
 		}
-		return func(st tenant.State) error { return st.(*Store).SetBalance(a.Username, m) }, nil
+		return provider.OnState(func(s *Store) error { return s.SetBalance(a.Username, m) }), nil
 	}
 	return nil, fmt.Errorf("unknown action %q", name)
 }

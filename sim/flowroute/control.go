@@ -62,8 +62,8 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 	if a.ID <= 0 {
 		return nil, scenario.Problems{args.At("id", "required: the CNAM record id")}
 	}
-	return func(st tenant.State) error {
-		_, err := st.(*State).Decide(a.ID, name == "approve", a.Reason)
+	return provider.OnState(func(s *State) error {
+		_, err := s.Decide(a.ID, name == "approve", a.Reason)
 		return err
-	}, nil
+	}), nil
 }

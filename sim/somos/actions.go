@@ -1,9 +1,9 @@
 package somos
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/tenant"
 )
@@ -51,7 +51,7 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 		if a.Times != nil {
 			times = *a.Times
 		}
-		return withStore(func(s *Store) error {
+		return provider.OnState(func(s *Store) error {
 			if name == "partner-succeed" {
 				s.ClearPartnerFailure(tfn)
 				return nil
@@ -72,7 +72,7 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 			return nil, scenario.Problems{args.At("email", "must be an email address")}
 		}
 		email := a.Email
-		return withStore(func(s *Store) error {
+		return provider.OnState(func(s *Store) error {
 			switch name {
 			case "revoke-tokens":
 				_, err := s.RevokeUserTokens(email)
@@ -83,16 +83,6 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 		}), nil
 	}
 	return nil, scenario.Problems{args.At("", "unknown somos action "+name)}
-}
-
-func withStore(f func(*Store) error) func(tenant.State) error {
-	return func(st tenant.State) error {
-		s, ok := st.(*Store)
-		if !ok {
-			return fmt.Errorf("somos state missing")
-		}
-		return f(s)
-	}
 }
 
 // RevokeUserTokens revokes every refresh token of a user, as the user's own

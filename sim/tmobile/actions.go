@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/tenant"
 )
@@ -35,7 +36,7 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 		case !ValidMSISDN(a.MSISDN):
 			return nil, scenario.Problems{args.At("msisdn", "must be a 10-digit number such as 4251234567")}
 		}
-		return withStore(func(s *Store) error { return s.CompleteRegistration(a.MSISDN) }), nil
+		return provider.OnState(func(s *Store) error { return s.CompleteRegistration(a.MSISDN) }), nil
 	case "conflict", "clear-conflict", "revoke-tokens":
 		var a struct {
 			Login    string `yaml:"login"`
@@ -50,7 +51,7 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 		if a.ClientID != "" && name != "revoke-tokens" {
 			return nil, scenario.Problems{args.At("clientId", name+" takes no clientId")}
 		}
-		return withStore(func(s *Store) error {
+		return provider.OnState(func(s *Store) error {
 			if name == "revoke-tokens" {
 				_, err := s.RevokeTokens(a.Login, a.ClientID)
 				return err
@@ -59,16 +60,6 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 		}), nil
 	}
 	return nil, scenario.Problems{args.At("", "unknown tmobile action "+name)}
-}
-
-func withStore(f func(*Store) error) func(tenant.State) error {
-	return func(st tenant.State) error {
-		s, ok := st.(*Store)
-		if !ok {
-			return fmt.Errorf("tmobile state missing")
-		}
-		return f(s)
-	}
 }
 
 // RevokeTokens revokes every unrevoked access and refresh token issued for

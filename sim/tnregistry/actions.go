@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/tenant"
 )
@@ -59,14 +60,10 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 			return nil, err
 		}
 		req := a.ChangeRequest
-		return func(st tenant.State) error {
-			s, ok := st.(*State)
-			if !ok {
-				return fmt.Errorf("tnregistry state missing")
-			}
+		return provider.OnState(func(s *State) error {
 			_, err := s.ApplyChange(tfn, req)
 			return err
-		}, nil
+		}), nil
 	case "set-number":
 		var a numberArgs
 		if err := args.Decode(&a); err != nil {
@@ -97,14 +94,10 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 			return nil, err
 		}
 		in := NumberInput{TFN: tfn, Status: a.Status, RespOrg: a.RespOrg}
-		return func(st tenant.State) error {
-			s, ok := st.(*State)
-			if !ok {
-				return fmt.Errorf("tnregistry state missing")
-			}
+		return provider.OnState(func(s *State) error {
 			_, _, err := s.PutNumber(in)
 			return err
-		}, nil
+		}), nil
 	}
 	return nil, scenario.Problems{args.At("", "unknown tnregistry action "+name)}
 }
