@@ -107,20 +107,25 @@ func writeS3Error(w http.ResponseWriter, err error) {
 	_, _ = w.Write(out)
 }
 
-// checkPresigned verifies the signature of a presigned URL.
-func checkPresigned(r *http.Request, s *Store, token string) bool {
-	return s.CheckSignature(token, r.URL.Query().Get("X-Amz-Signature"))
-}
-
-func handlePutUpload(w http.ResponseWriter, r *http.Request) {
+// presigned returns the store and token of a request to a presigned URL
+// whose signature checks out; otherwise it has answered in S3's shape.
+func presigned(w http.ResponseWriter, r *http.Request) (*Store, string, bool) {
 	s, err := storeOf(r)
 	if err != nil {
 		writeS3Error(w, nil)
-		return
+		return nil, "", false
 	}
 	token := provider.Vars(r)["token"]
-	if !checkPresigned(r, s, token) {
+	if !s.CheckSignature(token, r.URL.Query().Get("X-Amz-Signature")) {
 		writeS3Error(w, &S3Error{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch", Message: "The request signature we calculated does not match the signature you provided."})
+		return nil, "", false
+	}
+	return s, token, true
+}
+
+func handlePutUpload(w http.ResponseWriter, r *http.Request) {
+	s, token, ok := presigned(w, r)
+	if !ok {
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxUploadBytes+1))
@@ -138,14 +143,8 @@ func handlePutUpload(w http.ResponseWriter, r *http.Request) {
 }
 
 func handleGetDownload(w http.ResponseWriter, r *http.Request) {
-	s, err := storeOf(r)
-	if err != nil {
-		writeS3Error(w, nil)
-		return
-	}
-	token := provider.Vars(r)["token"]
-	if !checkPresigned(r, s, token) {
-		writeS3Error(w, &S3Error{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch", Message: "The request signature we calculated does not match the signature you provided."})
+	s, token, ok := presigned(w, r)
+	if !ok {
 		return
 	}
 	name, content, err := s.GetDownload(token)
