@@ -47,18 +47,12 @@ events:
   - {at: "+7m", provider: call48, action: advance-port, port_req_id: 999999}
 `))
 	srv.Advance(10 * time.Minute)
-	var ev struct {
-		Events []struct {
-			Status string `json:"status"`
-			Error  string `json:"error"`
-		} `json:"events"`
-	}
-	srv.Control("GET", "/events", nil, http.StatusOK, &ev)
-	require.Len(t, ev.Events, 3)
-	assert.Equal(t, "done", ev.Events[0].Status, ev.Events[0].Error)
-	assert.Equal(t, "done", ev.Events[1].Status, ev.Events[1].Error)
-	assert.Equal(t, "failed", ev.Events[2].Status)
-	assert.Contains(t, ev.Events[2].Error, "not found")
+	ev := srv.Events()
+	require.Len(t, ev, 3)
+	assert.Equal(t, "done", ev[0].Status, ev[0].Error)
+	assert.Equal(t, "done", ev[1].Status, ev[1].Error)
+	assert.Equal(t, "failed", ev[2].Status)
+	assert.Contains(t, ev[2].Error, "not found")
 
 	var after struct {
 		Providers struct {

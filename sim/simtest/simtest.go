@@ -365,6 +365,30 @@ func (s *Server) Reset() {
 	s.do(http.MethodPost, "/reset", body, http.StatusOK, nil)
 }
 
+// ScheduledEvent is one of the scenario's events: as the tenant ran it or
+// will run it.
+type ScheduledEvent struct {
+	ID    int       `json:"id"`
+	Due   time.Time `json:"due"`
+	Event struct {
+		Provider string         `json:"provider"`
+		Action   string         `json:"action"`
+		Args     map[string]any `json:"args"`
+	} `json:"event"`
+	Status string `json:"status"` // pending, done or failed
+	Error  string `json:"error"`  // why it failed
+}
+
+// Events returns the tenant's scheduled events in order.
+func (s *Server) Events() []ScheduledEvent {
+	s.t.Helper()
+	var out struct {
+		Events []ScheduledEvent `json:"events"`
+	}
+	s.do(http.MethodGet, "/events", nil, http.StatusOK, &out)
+	return out.Events
+}
+
 // Entry is one journal entry.
 type Entry struct {
 	Provider     string `json:"provider"`

@@ -239,3 +239,24 @@ func TestScenarioProblems(t *testing.T) {
 	assert.Equal(t, "default", sc.Name, "the refused scenario changed nothing")
 	assert.NotEmpty(t, fails(t, func(ft *fakeT) { simtest.New(ft).ScenarioProblems("version: 1\n") }), "a scenario that loads fails the test")
 }
+
+func TestEvents(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t, simtest.Frozen(time.Time{}), simtest.Scenario(`version: 1
+flowroute:
+  accounts: [{name: ci, accessKey: k, secretKey: s, cnams: [{value: ACME}]}]
+events:
+  - {at: "+1m", provider: flowroute, action: approve, id: 17604}
+  - {at: "+2m", provider: flowroute, action: reject, id: 99, reason: nope}
+`))
+	evs := srv.Events()
+	require.Len(t, evs, 2)
+	assert.Equal(t, "pending", evs[0].Status)
+	assert.Equal(t, "approve", evs[0].Event.Action)
+	assert.EqualValues(t, 99, evs[1].Event.Args["id"])
+	srv.Advance(3 * time.Minute)
+	evs = srv.Events()
+	assert.Equal(t, "done", evs[0].Status, evs[0].Error)
+	assert.Equal(t, "failed", evs[1].Status)
+	assert.NotEmpty(t, evs[1].Error)
+}

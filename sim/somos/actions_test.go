@@ -113,19 +113,13 @@ func TestScheduledSomosActions(t *testing.T) {
 	assert.Equal(t, "success", partnerStatus(t, srv, id, "8335550100"))
 
 	srv.Advance(10 * time.Minute)
-	var evs struct {
-		Events []struct {
-			Status string `json:"status"`
-			Error  string `json:"error"`
-		} `json:"events"`
-	}
-	srv.Control("GET", "/events", nil, http.StatusOK, &evs)
-	require.Len(t, evs.Events, 5)
-	for _, ev := range evs.Events[:4] {
+	evs := srv.Events()
+	require.Len(t, evs, 5)
+	for _, ev := range evs[:4] {
 		assert.Equal(t, "done", ev.Status)
 	}
-	assert.Equal(t, "failed", evs.Events[4].Status, "an unknown user is only known when the event runs")
-	assert.Contains(t, evs.Events[4].Error, "nobody@br.example")
+	assert.Equal(t, "failed", evs[4].Status, "an unknown user is only known when the event runs")
+	assert.Contains(t, evs[4].Error, "nobody@br.example")
 }
 
 func TestSomosActionArgumentsAreCheckedAtLoad(t *testing.T) {

@@ -205,19 +205,13 @@ func TestScheduledTMobileActions(t *testing.T) {
 
 	// a line that does not exist fails only when the event runs
 	srv.Advance(5 * time.Minute)
-	var evs struct {
-		Events []struct {
-			Status string `json:"status"`
-			Error  string `json:"error"`
-		} `json:"events"`
-	}
-	srv.Control("GET", "/events", nil, http.StatusOK, &evs)
-	require.Len(t, evs.Events, 5)
-	for _, ev := range evs.Events[:4] {
+	evs := srv.Events()
+	require.Len(t, evs, 5)
+	for _, ev := range evs[:4] {
 		assert.Equal(t, "done", ev.Status)
 	}
-	assert.Equal(t, "failed", evs.Events[4].Status)
-	assert.Equal(t, "no line 4259999999", evs.Events[4].Error)
+	assert.Equal(t, "failed", evs[4].Status)
+	assert.Equal(t, "no line 4259999999", evs[4].Error)
 }
 
 func TestTMobileActionArgumentsAreCheckedAtLoad(t *testing.T) {

@@ -46,18 +46,6 @@ type number struct {
 	RespOrg string `json:"respOrg"`
 }
 
-type eventList struct {
-	Events []struct {
-		ID     int    `json:"id"`
-		Status string `json:"status"`
-		Error  string `json:"error"`
-		Event  struct {
-			Action string         `json:"action"`
-			Args   map[string]any `json:"args"`
-		} `json:"event"`
-	} `json:"events"`
-}
-
 func TestScheduledChangesRunOnTheTenantClock(t *testing.T) {
 	t.Parallel()
 	srv := simtest.New(t, simtest.Scenario(eventsWorld))
@@ -90,15 +78,14 @@ func TestScheduledChangesRunOnTheTenantClock(t *testing.T) {
 	srv.Control("GET", "/tnregistry/numbers/8005550100", nil, http.StatusOK, &n)
 	assert.Equal(t, "ZATST", n.RespOrg, "a Resp Org change moves the number too")
 
-	var evs eventList
-	srv.Control("GET", "/events", nil, http.StatusOK, &evs)
-	require.Len(t, evs.Events, 4)
-	for _, ev := range evs.Events[:3] {
+	evs := srv.Events()
+	require.Len(t, evs, 4)
+	for _, ev := range evs[:3] {
 		assert.Equal(t, "done", ev.Status, "event %d", ev.ID)
 	}
-	assert.Equal(t, "failed", evs.Events[3].Status, "a change to a number with no record is refused when it runs")
-	assert.NotEmpty(t, evs.Events[3].Error)
-	assert.Equal(t, "8005550100", evs.Events[0].Event.Args["tfn"])
+	assert.Equal(t, "failed", evs[3].Status, "a change to a number with no record is refused when it runs")
+	assert.NotEmpty(t, evs[3].Error)
+	assert.Equal(t, "8005550100", evs[0].Event.Args["tfn"])
 }
 
 func TestActionArgumentsAreCheckedAtLoad(t *testing.T) {
