@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -704,17 +703,6 @@ func (q *Queue) Import(s Snapshot) error {
 		q.armLocked(d, due)
 	}
 	return nil
-}
-
-// MarshalSnapshot and UnmarshalSnapshot are helpers for states that embed a
-// queue snapshot.
-func UnmarshalSnapshot(raw json.RawMessage) (Snapshot, error) {
-	var s Snapshot
-	if len(raw) == 0 || string(raw) == "null" {
-		return s, nil
-	}
-	err := json.Unmarshal(raw, &s)
-	return s, err
 }
 
 // Counts returns how many deliveries are in each status.

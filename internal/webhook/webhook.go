@@ -21,7 +21,6 @@ package webhook
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -264,10 +263,6 @@ type Snapshot struct {
 	Faults     []Fault    `json:"faults"`
 	Deliveries []Delivery `json:"deliveries"`
 }
-
-// LocalHandler answers deliveries in-process for URLs of a registered
-// scheme (the built-in inbox), without any network.
-type LocalHandler = http.Handler
 
 // lane is the ordering queue a delivery waits in: its key and its
 // receiver (scheme and host of the target URL, so the UNS-SNA and UNS-RCH
