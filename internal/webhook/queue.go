@@ -146,7 +146,6 @@ func (q *Queue) Enqueue(m Message) Delivery {
 	if len(q.fifo[d.lane()]) == 1 {
 		q.armLocked(d, due)
 	}
-	q.pruneLocked()
 	return d.clone()
 }
 
@@ -613,7 +612,9 @@ func (q *Queue) RemoveFault(id string) bool {
 	return false
 }
 
-// pruneLocked drops the oldest finished deliveries beyond Keep.
+// pruneLocked drops the oldest finished deliveries beyond Keep. Deliveries
+// finish only in popLocked, so it runs there (and after Import), not on
+// every Enqueue.
 func (q *Queue) pruneLocked() {
 	finished := 0
 	for _, d := range q.deliveries {
@@ -702,6 +703,7 @@ func (q *Queue) Import(s Snapshot) error {
 		}
 		q.armLocked(d, due)
 	}
+	q.pruneLocked() // a snapshot may hold more finished deliveries than Keep
 	return nil
 }
 

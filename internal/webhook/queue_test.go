@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -430,4 +431,34 @@ func TestExportImport(t *testing.T) {
 	assert.Equal(t, []string{`{"a":1}`, `{"a":1}`, `{"a":2}`}, r.bodies())
 	assert.True(t, strings.HasPrefix(q2.Enqueue(msg("B", r.srv.URL, `{}`)).ID, "d-000003"))
 	q2.Wait()
+}
+
+// Only the newest Keep finished deliveries stay, also after importing a
+// snapshot that held more.
+func TestKeepBoundsFinishedDeliveries(t *testing.T) {
+	r := newReceiver(t, false)
+	q, _ := newQueue(t, Options{Keep: 2})
+	for i := range 5 {
+		q.Enqueue(msg(fmt.Sprint("800555000", i), r.srv.URL, `{}`))
+		q.Wait()
+	}
+	ids := func(q *Queue) []string {
+		var out []string
+		for _, d := range q.List(Filter{}) {
+			out = append(out, d.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	assert.Equal(t, []string{"d-000004", "d-000005"}, ids(q))
+
+	big, _ := newQueue(t, Options{Keep: 10})
+	for i := range 4 {
+		big.Enqueue(msg(fmt.Sprint("800555001", i), r.srv.URL, `{}`))
+		big.Wait()
+	}
+	require.Len(t, ids(big), 4)
+	small, _ := newQueue(t, Options{Keep: 2})
+	require.NoError(t, small.Import(big.Export()))
+	assert.Equal(t, []string{"d-000003", "d-000004"}, ids(small), "an import keeps only the newest Keep")
 }
