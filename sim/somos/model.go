@@ -100,6 +100,21 @@ type Caller struct {
 // IsAdmin reports whether the caller sees every entity.
 func (c *Caller) IsAdmin() bool { return c.Role == RoleAdmin }
 
+// scopeEntity turns the entity a query names into the one it may read: an
+// Admin gets the named entity (upper-cased; "" for all), anyone else their
+// own, and is refused if they name another. verb completes "User is not
+// authorized to ..." in the refusal.
+func scopeEntity(c *Caller, entityID, verb string) (string, error) {
+	ent := strings.ToUpper(strings.TrimSpace(entityID))
+	if c.IsAdmin() {
+		return ent, nil
+	}
+	if ent != "" && ent != c.EntityID {
+		return "", notAuthorized("User is not authorized to %s of entity %s", verb, ent)
+	}
+	return c.EntityID, nil
+}
+
 // CallerRange is one range of authorized callers.
 type CallerRange struct {
 	Begin string `json:"begin" yaml:"begin"`

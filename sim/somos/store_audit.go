@@ -49,12 +49,9 @@ var eventTypes = []string{EventCreate, EventUpdate, EventDelete, EventUpload}
 
 // SearchAudit returns matching events, newest first.
 func (s *Store) SearchAudit(c *Caller, q AuditQuery) (AuditPage, error) {
-	ent := strings.ToUpper(strings.TrimSpace(q.EntityID))
-	if !c.IsAdmin() {
-		if ent != "" && ent != c.EntityID {
-			return AuditPage{}, notAuthorized("User is not authorized to search the audit trail of entity %s", ent)
-		}
-		ent = c.EntityID
+	ent, err := scopeEntity(c, q.EntityID, "search the audit trail")
+	if err != nil {
+		return AuditPage{}, err
 	}
 	evType := ""
 	if q.EventType != "" {

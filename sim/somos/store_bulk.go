@@ -407,12 +407,9 @@ func fileBefore(a, b *BulkFile) bool { // newest first
 
 // ListFiles lists the files the caller may see, newest first.
 func (s *Store) ListFiles(c *Caller, q FileQuery) (FilePage, error) {
-	ent := strings.ToUpper(strings.TrimSpace(q.EntityID))
-	if !c.IsAdmin() {
-		if ent != "" && ent != c.EntityID {
-			return FilePage{}, notAuthorized("User is not authorized to list files of entity %s", ent)
-		}
-		ent = c.EntityID
+	ent, err := scopeEntity(c, q.EntityID, "list files")
+	if err != nil {
+		return FilePage{}, err
 	}
 	types := map[string]bool{}
 	for _, t := range q.FileTypes {
@@ -470,12 +467,9 @@ func recordRow(r *Record) []string {
 // ExportFile builds an ExportCSV: every record the caller may see (cnamExport,
 // optionally one entity) or the rejected rows of an upload (rejected).
 func (s *Store) ExportFile(c *Caller, exportType, fileID, entityID string) (BulkFile, error) {
-	ent := strings.ToUpper(strings.TrimSpace(entityID))
-	if !c.IsAdmin() {
-		if ent != "" && ent != c.EntityID {
-			return BulkFile{}, notAuthorized("User is not authorized to export records of entity %s", ent)
-		}
-		ent = c.EntityID
+	ent, err := scopeEntity(c, entityID, "export records")
+	if err != nil {
+		return BulkFile{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -318,12 +318,9 @@ func clampLimit(n int) int {
 // on an entity/CNAM index (or a scan for an Admin who names no entity). A
 // page costs O(Limit log n).
 func (s *Store) List(c *Caller, q ListQuery) (ListPage, error) {
-	ent := strings.ToUpper(strings.TrimSpace(q.EntityID))
-	if !c.IsAdmin() {
-		if ent != "" && ent != c.EntityID {
-			return ListPage{}, notAuthorized("User is not authorized to list CNAM entries of entity %s", ent)
-		}
-		ent = c.EntityID
+	ent, err := scopeEntity(c, q.EntityID, "list CNAM entries")
+	if err != nil {
+		return ListPage{}, err
 	}
 	limit := clampLimit(q.Limit)
 	s.mu.Lock()

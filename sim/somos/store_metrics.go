@@ -33,12 +33,9 @@ type MetricsPage struct {
 
 // Metrics summarises CNAM records and files per entity, ordered by entity.
 func (s *Store) Metrics(c *Caller, limit int, entityID string, after *MetricsKey) (MetricsPage, error) {
-	ent := strings.ToUpper(strings.TrimSpace(entityID))
-	if !c.IsAdmin() {
-		if ent != "" && ent != c.EntityID {
-			return MetricsPage{}, notAuthorized("User is not authorized to read metrics of entity %s", ent)
-		}
-		ent = c.EntityID
+	ent, err := scopeEntity(c, entityID, "read metrics")
+	if err != nil {
+		return MetricsPage{}, err
 	}
 	limit = clampLimit(limit)
 	s.mu.Lock()
