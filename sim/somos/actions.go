@@ -95,14 +95,7 @@ func (s *Store) RevokeUserTokens(email string) (int, error) {
 	if !ok {
 		return 0, notFound("User %s not found", email)
 	}
-	n := 0
-	for _, rt := range s.refresh {
-		if strings.EqualFold(rt.Email, u.Email) && !rt.Revoked {
-			rt.Revoked = true
-			n++
-		}
-	}
-	return n, nil
+	return s.revokeTokensLocked(u.Email), nil
 }
 
 // SetUserEnabled enables or disables a user, as the admin routes do but

@@ -234,14 +234,20 @@ func (s *Store) ResetTokens(caller *Caller, accessToken string) (int, error) {
 			return 0, badRequest("NotAuthorizedException: Access Token has been revoked")
 		}
 	}
+	return s.revokeTokensLocked(caller.Email), nil
+}
+
+// revokeTokensLocked revokes every live refresh token of the user with the
+// given email and returns how many it revoked. s.mu must be held.
+func (s *Store) revokeTokensLocked(email string) int {
 	n := 0
 	for _, rt := range s.refresh {
-		if strings.EqualFold(rt.Email, caller.Email) && !rt.Revoked {
+		if strings.EqualFold(rt.Email, email) && !rt.Revoked {
 			rt.Revoked = true
 			n++
 		}
 	}
-	return n, nil
+	return n
 }
 
 // ---- administration -------------------------------------------------------
