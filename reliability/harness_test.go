@@ -23,10 +23,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
 	"github.com/telecomsim/simulator/internal/app"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
-	"github.com/telecomsim/simulator/scenarios"
 )
 
 // syncBuffer is a log sink shared by every request goroutine.
@@ -71,15 +71,7 @@ var (
 func defaultScenario(t testing.TB) *scenario.Scenario {
 	t.Helper()
 	defaultOnce.Do(func() {
-		data, err := scenarios.Files.ReadFile(scenarios.DefaultName)
-		if err != nil {
-			defaultErr = err
-			return
-		}
-		names := app.ProviderNames(providers())
-		defaultSc, defaultErr = scenario.Parse("scenarios/default.yaml", data, names, func(name string) ([]byte, error) {
-			return scenarios.Files.ReadFile(strings.TrimPrefix(name, "scenarios/"))
-		})
+		defaultSc, defaultErr = app.DefaultScenario()
 	})
 	require.NoError(t, defaultErr)
 	return defaultSc

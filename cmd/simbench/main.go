@@ -25,8 +25,6 @@ import (
 	"time"
 
 	"github.com/telecomsim/simulator/internal/app"
-	"github.com/telecomsim/simulator/internal/scenario"
-	"github.com/telecomsim/simulator/scenarios"
 )
 
 type options struct {
@@ -87,13 +85,7 @@ func main() {
 // newSimulator builds the simulator exactly as `simulator serve` does with
 // no --scenario: the embedded default scenario, every registered provider.
 func newSimulator() (*app.App, error) {
-	data, err := scenarios.Files.ReadFile(scenarios.DefaultName)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := scenario.Parse("scenarios/"+scenarios.DefaultName, data, app.ProviderNames(app.Providers()), func(name string) ([]byte, error) {
-		return scenarios.Files.ReadFile(strings.TrimPrefix(name, "scenarios/"))
-	})
+	sc, err := app.DefaultScenario()
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/telecomsim/simulator/internal/app"
 	"github.com/telecomsim/simulator/internal/clock"
 	"github.com/telecomsim/simulator/internal/scenario"
-	"github.com/telecomsim/simulator/scenarios"
 )
 
 type listenFlag []string
@@ -94,17 +93,10 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 
 // loadScenario reads the scenario file, or the embedded default.
 func loadScenario(path string) (*scenario.Scenario, error) {
-	names := app.ProviderNames(app.Providers())
 	if path == "" {
-		data, err := scenarios.Files.ReadFile(scenarios.DefaultName)
-		if err != nil {
-			return nil, err
-		}
-		return scenario.Parse("scenarios/"+scenarios.DefaultName, data, names, func(name string) ([]byte, error) {
-			return scenarios.Files.ReadFile(strings.TrimPrefix(name, "scenarios/"))
-		})
+		return app.DefaultScenario()
 	}
-	return scenario.LoadFile(path, names)
+	return scenario.LoadFile(path, app.ProviderNames(app.Providers()))
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

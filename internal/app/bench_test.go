@@ -11,21 +11,13 @@ import (
 
 	"github.com/telecomsim/simulator/internal/app"
 	"github.com/telecomsim/simulator/internal/journal"
-	"github.com/telecomsim/simulator/internal/scenario"
-	"github.com/telecomsim/simulator/scenarios"
 )
 
 // benchApp builds the simulator from the embedded default scenario, as the
 // binary does without --scenario.
 func benchApp(b *testing.B) *app.App {
 	b.Helper()
-	data, err := scenarios.Files.ReadFile(scenarios.DefaultName)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc, err := scenario.Parse("scenarios/"+scenarios.DefaultName, data, app.ProviderNames(app.Providers()), func(name string) ([]byte, error) {
-		return scenarios.Files.ReadFile(strings.TrimPrefix(name, "scenarios/"))
-	})
+	sc, err := app.DefaultScenario()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,20 +12,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"github.com/telecomsim/simulator/internal/app"
 	"github.com/telecomsim/simulator/internal/scenario"
-	"github.com/telecomsim/simulator/scenarios"
 )
 
 // checker is an app as simulator validate builds it: the embedded default
 // scenario, every provider.
 func checker(t *testing.T) *app.App {
 	t.Helper()
-	data, err := scenarios.Files.ReadFile(scenarios.DefaultName)
-	require.NoError(t, err)
-	sc, err := scenario.Parse("default.yaml", data, app.ProviderNames(app.Providers()), func(name string) ([]byte, error) {
-		return scenarios.Files.ReadFile(filepath.Base(name))
-	})
+	sc, err := app.DefaultScenario()
 	require.NoError(t, err)
 	a, err := app.New(app.Config{Scenario: sc})
 	require.NoError(t, err)

@@ -37,7 +37,6 @@ import (
 	"github.com/telecomsim/simulator/internal/app"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
-	"github.com/telecomsim/simulator/scenarios"
 )
 
 // Option configures New and NewServer.
@@ -117,14 +116,7 @@ type sharedServer struct {
 // test through tenants (as a CI pipeline shares one simulator).
 func defaultServer() (*sharedServer, error) {
 	sharedOnce.Do(func() {
-		data, err := scenarios.Files.ReadFile(scenarios.DefaultName)
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		sc, err := scenario.Parse("scenarios/default.yaml", data, app.ProviderNames(app.Providers()), func(name string) ([]byte, error) {
-			return scenarios.Files.ReadFile(strings.TrimPrefix(name, "scenarios/"))
-		})
+		sc, err := app.DefaultScenario()
 		if err != nil {
 			sharedErr = fmt.Errorf("simtest: embedded default scenario: %w", err)
 			return
