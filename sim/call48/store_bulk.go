@@ -182,9 +182,12 @@ func (s *Store) fulfilBulkLocked(b *BulkOrder, now time.Time) {
 	setup, _ := s.cfg.price(KindLocal)
 	tg := b.FwdTrunkGrpID
 	total, broke := 0, false
+	// Numbers taken by an earlier line are gone from the inventory and
+	// skipped below; the sorted list itself is never changed in place.
+	sorted := s.sortedInventoryLocked()
 	for i := range b.Lines {
 		l := &b.Lines[i]
-		for _, num := range append([]string(nil), s.sortedInventoryLocked()...) {
+		for _, num := range sorted {
 			if len(l.Numbers) >= l.Quantity || broke {
 				break
 			}
