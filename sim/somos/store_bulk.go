@@ -22,6 +22,8 @@ var (
 		"authorizedCallersWildcard", "streetAddress", "streetAddress2", "city", "state", "zip", "country", "url", "logo", "status"}
 	// Exports add these; uploads ignore them.
 	csvReadOnly = []string{"entityID", "respOrgID", "tfnrStatus", "partnerUpdateStatus", "version", "lastModifiedDate"}
+	// csvAllColumns is the export header; an upload header may name any of them.
+	csvAllColumns = append(append([]string{}, csvColumns...), csvReadOnly...)
 )
 
 // S3Error is an error of the presigned URLs, in S3's XML shape.
@@ -62,15 +64,17 @@ func (s *Store) CheckSignature(token, sig string) bool {
 	return sig == s.sign(token)
 }
 
-func uniqueID(exists func(string) bool, id string) string {
-	if !exists(id) {
+// uniqueFileIDLocked returns id if no file has it, else id with the first
+// free _2, _3, ... before its extension. s.mu must be held.
+func (s *Store) uniqueFileIDLocked(id string) string {
+	if _, taken := s.files[id]; !taken {
 		return id
 	}
 	ext := path.Ext(id)
 	base := strings.TrimSuffix(id, ext)
 	for n := 2; ; n++ {
 		cand := fmt.Sprintf("%s_%d%s", base, n, ext)
-		if !exists(cand) {
+		if _, taken := s.files[cand]; !taken {
 			return cand
 		}
 	}
@@ -107,7 +111,7 @@ func (s *Store) PutUpload(token string, body []byte) (string, error) {
 	}
 	u.Used = true
 	base := strings.TrimSuffix(u.FileName, path.Ext(u.FileName))
-	id := uniqueID(func(id string) bool { _, ok := s.files[id]; return ok }, base+"_"+stamp(now)+".csv")
+	id := s.uniqueFileIDLocked(base + "_" + stamp(now) + ".csv")
 	f := &BulkFile{
 		FileID: id, FileName: u.FileName, FileType: FileCSV, Status: FileUploaded,
 		EntityID: user.EntityID, RespOrgID: user.RespOrgID, CreatedBy: user.Email, CreatedDate: now.UnixMilli(),
@@ -177,7 +181,7 @@ func (s *Store) processLocked(f *BulkFile) {
 	for i, h := range header {
 		name := strings.TrimSpace(h)
 		known := ""
-		for _, c := range append(append([]string{}, csvColumns...), csvReadOnly...) {
+		for _, c := range csvAllColumns {
 			if strings.EqualFold(c, name) {
 				known = c
 			}
@@ -235,7 +239,7 @@ func (s *Store) processLocked(f *BulkFile) {
 		_ = w.Write(append(append([]string{}, header...), "reason"))
 		_ = w.WriteAll(rejected)
 		base := strings.TrimSuffix(f.FileID, path.Ext(f.FileID))
-		id := uniqueID(func(id string) bool { _, ok := s.files[id]; return ok }, base+"_rejected.csv")
+		id := s.uniqueFileIDLocked(base + "_rejected.csv")
 		s.files[id] = &BulkFile{
 			FileID: id, FileName: strings.TrimSuffix(f.FileName, path.Ext(f.FileName)) + "_rejected.csv",
 			FileType: FileRejectedCSV, Status: FileCompleted, EntityID: f.EntityID, RespOrgID: f.RespOrgID,
@@ -309,21 +313,14 @@ func (s *Store) applyRowLocked(c *Caller, f *BulkFile, header []string, cols map
 	if v, ok := cell("action"); ok {
 		action = strings.ToLower(*v)
 	}
-	_, exists := s.records[tfn]
+	if action == "" { // create or update, whichever fits
+		action = "c"
+		if _, exists := s.records[tfn]; exists {
+			action = "u"
+		}
+	}
 	var err error
 	switch action {
-	case "":
-		if exists {
-			_, err = s.updateLocked(c, tfn, &in, f.FileID)
-			if err == nil {
-				f.Updated++
-			}
-		} else {
-			_, err = s.createLocked(c, &in, f.FileID)
-			if err == nil {
-				f.Created++
-			}
-		}
 	case "c", "create", "add":
 		_, err = s.createLocked(c, &in, f.FileID)
 		if err == nil {
@@ -483,7 +480,7 @@ func (s *Store) ExportFile(c *Caller, exportType, fileID, entityID string) (Bulk
 	w := csv.NewWriter(&buf)
 	switch strings.TrimSpace(exportType) {
 	case "cnamExport":
-		_ = w.Write(append(append([]string{}, csvColumns...), csvReadOnly...))
+		_ = w.Write(csvAllColumns)
 		start := 0
 		if ent != "" {
 			start = s.lowerBound(ikey{entity: ent})
@@ -527,7 +524,7 @@ func (s *Store) ExportFile(c *Caller, exportType, fileID, entityID string) (Bulk
 	}
 	w.Flush()
 	out.Content = buf.String()
-	out.FileID = uniqueID(func(id string) bool { _, ok := s.files[id]; return ok }, out.FileName)
+	out.FileID = s.uniqueFileIDLocked(out.FileName)
 	s.files[out.FileID] = out
 	return fileView(out), nil
 }
