@@ -2,7 +2,6 @@ package call48
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 )
 
@@ -434,5 +433,3 @@ func handleRejectionList(w http.ResponseWriter, r *http.Request) {
 	ok(w, o("code", 200, "data", o("success", true, "result", o(
 		"request_phase_list", phases, "atl_status_list", atl, "totalRecords", total, "result", out, "enableNext", f.Page*f.Limit < total))))
 }
-
-var _ = strconv.Itoa

@@ -3,7 +3,6 @@ package call48
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -320,5 +319,3 @@ func (b *BulkOrder) quantities() (int, int) {
 	}
 	return q, f
 }
-
-var _ = fmt.Sprint

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -996,5 +995,3 @@ func parseTrunkIP(raw string) (string, int, error) {
 	}
 	return ip.String(), port, nil
 }
-
-var _ = sort.Strings
