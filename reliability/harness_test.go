@@ -134,13 +134,11 @@ func (s *sim) tenant(prefix string) string {
 
 // mount returns a provider's mount prefix.
 func (s *sim) mount(name string) string {
-	for _, info := range s.app.Infos() {
-		if info.Name == name {
-			return info.Mount
-		}
+	info, ok := s.app.Info(name)
+	if !ok {
+		s.t.Fatalf("no provider %q", name)
 	}
-	s.t.Fatalf("no provider %q", name)
-	return ""
+	return info.Mount
 }
 
 // names lists the served providers.

@@ -101,19 +101,14 @@ const (
 // routeTable renders a provider's route table as Markdown.
 func routeTable(a *app.App, name string) string {
 	var b strings.Builder
-	var info struct{ mount string }
-	for _, i := range a.Infos() {
-		if i.Name == name {
-			info.mount = i.Mount
-		}
-	}
+	info, _ := a.Info(name)
 	b.WriteString("| method | path (real API) | on the main port | auth | what |\n|---|---|---|---|---|\n")
 	for _, rt := range a.Routes(name) {
 		auth := rt.Auth
 		if auth == "" {
 			auth = "none"
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | `%s%s` | %s | %s |\n", rt.Method, rt.Path, info.mount, rt.Path, auth, rt.Name)
+		fmt.Fprintf(&b, "| %s | `%s` | `%s%s` | %s | %s |\n", rt.Method, rt.Path, info.Mount, rt.Path, auth, rt.Name)
 	}
 	var levers []string
 	for _, rt := range a.ControlRoutes() {

@@ -438,6 +438,15 @@ func (a *App) Routes(name string) []provider.Route {
 	return nil
 }
 
+// Info describes one served provider.
+func (a *App) Info(name string) (provider.Info, bool) {
+	m, ok := a.byName[name]
+	if !ok {
+		return provider.Info{}, false
+	}
+	return m.info, true
+}
+
 // Infos describes every served provider, in registration order.
 func (a *App) Infos() []provider.Info {
 	out := make([]provider.Info, len(a.cfg.Providers))
