@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/telecomsim/simulator/internal/app"
+	"github.com/telecomsim/simulator/internal/oas"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 )
@@ -83,7 +84,8 @@ type Server struct {
 
 	closeOnce sync.Once
 	inboxes   atomic.Int64
-	frozen    bool // started with Frozen: Reset keeps the clock frozen
+	checks    sync.Map // provider name -> *oas.Exchange, built on first use
+	frozen    bool     // started with Frozen: Reset keeps the clock frozen
 }
 
 // tb is the part of testing.TB the helpers use to report a failure.
@@ -220,13 +222,11 @@ func (s *Server) BaseURL() string { return s.HTTP.URL + "/t/" + s.Tenant }
 // e.g. .../flowroute/v2 for Flowroute's https://api.flowroute.com/v2 and
 // .../call48/api/v4 for https://apicontrol.call48.com/api/v4.
 func (s *Server) URL(name string) string {
-	for _, info := range s.App.Infos() {
-		if info.Name == name {
-			return s.BaseURL() + info.Mount + info.BasePath
-		}
+	info, ok := s.App.Info(name)
+	if !ok {
+		s.t.Fatalf("simtest: no provider %q", name)
 	}
-	s.t.Fatalf("simtest: no provider %q", name)
-	return ""
+	return s.BaseURL() + info.Mount + info.BasePath
 }
 
 // ControlURL is the tenant's control API root (.../t/id/__sim).
@@ -440,6 +440,25 @@ func (s *Server) RequireCalled(t testing.TB, method, path string, n int) {
 	}
 }
 
+// exchange returns the checker of a provider's answers for this tenant,
+// building it (a router over the whole OpenAPI document) once.
+func (s *Server) exchange(name string) (*oas.Exchange, error) {
+	if x, ok := s.checks.Load(name); ok {
+		return x.(*oas.Exchange), nil
+	}
+	spec, err := s.App.Spec(name)
+	if err != nil {
+		return nil, err
+	}
+	info, _ := s.App.Info(name)
+	x, err := spec.ForBase(s.BaseURL() + info.Mount)
+	if err != nil {
+		return nil, err
+	}
+	s.checks.Store(name, x)
+	return x, nil
+}
+
 // Do sends req to the simulator and returns the response with its body read.
 // When the request is for a provider (name not empty), the response is
 // checked against that provider's OpenAPI document and the test fails on a
@@ -463,17 +482,7 @@ func (s *Server) Do(t testing.TB, name string, req *http.Request) (*http.Respons
 		t.Fatalf("simtest: reading %s %s: %v", req.Method, req.URL, err)
 	}
 	if name != "" {
-		spec, err := s.App.Spec(name)
-		if err != nil {
-			t.Fatalf("simtest: %v", err)
-		}
-		var mount string
-		for _, info := range s.App.Infos() {
-			if info.Name == name {
-				mount = info.Mount
-			}
-		}
-		x, err := spec.ForBase(s.BaseURL() + mount)
+		x, err := s.exchange(name)
 		if err != nil {
 			t.Fatalf("simtest: %v", err)
 		}
