@@ -632,10 +632,8 @@ func (s *Store) didLocked(c Caller, number string) (*DID, error) {
 
 // Update411 sets a DID's directory listing.
 func (s *Store) Update411(c Caller, q map[string]string) error {
-	for _, f := range []string{"number", "enabled", "type", "country", "state", "lstgn", "lstnm", "strt", "locnm", "zip"} {
-		if strings.TrimSpace(q[f]) == "" {
-			return missing(f)
-		}
+	if err := requireAll(q, []string{"number", "enabled", "type", "country", "state", "lstgn", "lstnm", "strt", "locnm", "zip"}); err != nil {
+		return err
 	}
 	en := strings.ToLower(q["enabled"])
 	if en != "yes" && en != "no" {
@@ -670,10 +668,9 @@ type Address struct {
 // digit, the ZIP code is not 5 digits (or is 00000), or the street name says
 // it is invalid.
 func VerifyAddress(a Address) error {
-	for k, v := range map[string]string{"country": a.Country, "state": a.State, "name": a.Name, "streetnumber": a.StreetNumber, "streetname": a.StreetName, "city": a.City, "zipcode": a.Zipcode} {
-		if strings.TrimSpace(v) == "" {
-			return missing(k)
-		}
+	f := map[string]string{"country": a.Country, "state": a.State, "name": a.Name, "streetnumber": a.StreetNumber, "streetname": a.StreetName, "city": a.City, "zipcode": a.Zipcode}
+	if err := requireAll(f, []string{"country", "state", "name", "streetnumber", "streetname", "city", "zipcode"}); err != nil {
+		return err
 	}
 	bad := func(why string) error { return errf(400, "Address validation failed: %s", why) }
 	if !strings.EqualFold(a.Country, "US") && !strings.EqualFold(a.Country, "USA") {
@@ -699,10 +696,8 @@ func VerifyAddress(a Address) error {
 // Update911 sets a DID's emergency address (validated as by verifyaddress)
 // and returns the 911 record id.
 func (s *Store) Update911(c Caller, q map[string]string) (string, error) {
-	for _, f := range []string{"number", "enabled"} {
-		if strings.TrimSpace(q[f]) == "" {
-			return "", missing(f)
-		}
+	if err := requireAll(q, []string{"number", "enabled"}); err != nil {
+		return "", err
 	}
 	en := strings.ToLower(q["enabled"])
 	if en != "yes" && en != "no" {

@@ -189,11 +189,14 @@ func (s *Store) submitPortLocked(c Caller, in PortSubmission, now time.Time) (in
 	if err := checkDetail(d); err != nil {
 		return 0, err
 	}
-	for f, v := range map[string]*string{"fwd_sip_type": &in.FwdSipType, "fwd_order": &in.FwdOrder, "fwd_answering_mode": &in.FwdAnswerMode} {
-		if *v == "" {
-			*v = "NA"
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"fwd_sip_type", &in.FwdSipType}, {"fwd_order", &in.FwdOrder}, {"fwd_answering_mode", &in.FwdAnswerMode}} {
+		if *f.v == "" {
+			*f.v = "NA"
 		}
-		if err := checkEnum(f, *v); err != nil {
+		if err := checkEnum(f.name, *f.v); err != nil {
 			return 0, err
 		}
 	}
