@@ -3,7 +3,6 @@ package tnregistry
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
@@ -51,10 +50,8 @@ func (p *Provider) Action(name string, args scenario.Section) (func(tenant.State
 		}
 		if a.Change == "" {
 			ps = append(ps, args.At("change", "required: one of "+joinKinds()))
-		} else if err := checkChangeShape(a.ChangeRequest); err != nil {
-			ps = append(ps, args.At(changeField(a.ChangeRequest), err.Error()))
-		} else if field, msg := missingForKind(a.ChangeRequest); msg != "" {
-			ps = append(ps, args.At(field, msg))
+		} else if fe := checkChange(a.ChangeRequest); fe != nil {
+			ps = append(ps, args.At(fe.field, fe.msg))
 		}
 		if err := ps.Err(); err != nil {
 			return nil, err
@@ -110,53 +107,3 @@ func requiredOr(v, what string, err error) string {
 }
 
 func joinKinds() string { return strings.Join(changeKinds, ", ") }
-
-// changeField names the field checkChangeShape most likely complained about.
-func changeField(r ChangeRequest) string {
-	if _, ok := ChangeCodes[normKind(r.Change)]; !ok {
-		return "change"
-	}
-	if r.CIC != "" {
-		if _, err := normCIC(r.CIC); err != nil {
-			return "cic"
-		}
-	}
-	if r.RespOrg != "" {
-		if _, err := normRespOrg(r.RespOrg); err != nil {
-			return "respOrg"
-		}
-	}
-	if r.EffDtTm != "" {
-		if _, err := parseEffDtTm(r.EffDtTm); err != nil {
-			return "effDtTm"
-		}
-	}
-	return "routing"
-}
-
-// missingForKind reports an argument the change kind needs and lacks (the
-// store would refuse the change when it runs).
-func missingForKind(r ChangeRequest) (field, msg string) {
-	kind := normKind(r.Change)
-	switch {
-	case (kind == ChangeCICAddition || kind == ChangeCICDeletion || kind == ChangeCancelCICAddition) && r.CIC == "":
-		return "cic", "required: " + kind + " needs the carrier's cic"
-	case kind == ChangeRespOrgChange && r.RespOrg == "":
-		return "respOrg", "required: resp-org-change needs the new respOrg"
-	case kind == ChangeRoutingChange && r.Routing == nil:
-		return "routing", "required: routing-change needs routing"
-	}
-	switch strings.ToLower(r.LATA) {
-	case "", "both", "inter", "intra":
-	default:
-		return "lata", `want "inter", "intra" or "both"`
-	}
-	if r.EndInterceptDt != "" {
-		if _, err := time.Parse("2006-01-02", r.EndInterceptDt); err != nil {
-			return "endInterceptDt", "want YYYY-MM-DD"
-		}
-	}
-	return "", ""
-}
-
-func normKind(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

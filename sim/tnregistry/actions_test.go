@@ -106,6 +106,8 @@ func TestActionArgumentsAreCheckedAtLoad(t *testing.T) {
 			"cic-add}", "events[0].change", ""},
 		{"kind needs cic", `{at: "+1m", provider: tnregistry, action: change, tfn: "8005550100", change: cic-deletion}`,
 			"{", "events[0].cic", "required: cic-deletion needs the carrier's cic"},
+		{"kind with spaces", `{at: "+1m", provider: tnregistry, action: change, tfn: "8005550100", change: " cic-deletion "}`,
+			"{", "events[0].cic", "required: cic-deletion needs the carrier's cic"},
 		{"bad lata", `{at: "+1m", provider: tnregistry, action: change, tfn: "8005550100", change: cic-addition, cic: "0222", lata: up}`,
 			"up}", "events[0].lata", `want "inter", "intra" or "both"`},
 		{"bad status", `{at: "+1m", provider: tnregistry, action: set-number, tfn: "8005550100", status: LIVE}`,

@@ -315,12 +315,8 @@ func configureRecords(sec scenario.Section, c *Config, out *config, byTFN map[st
 			ps = append(ps, sec.At(path+".tfn", err.Error()))
 			continue
 		}
-		if err := checkChangeShape(ev.ChangeRequest); err != nil {
-			ps = append(ps, sec.At(path+"."+changeField(ev.ChangeRequest), err.Error()))
-			continue
-		}
-		if field, msg := missingForKind(ev.ChangeRequest); msg != "" {
-			ps = append(ps, sec.At(path+"."+field, msg))
+		if fe := checkChange(ev.ChangeRequest); fe != nil {
+			ps = append(ps, sec.At(path+"."+fe.field, fe.msg))
 			continue
 		}
 		out.events = append(out.events, scheduledEvent{Seq: i + 1, Due: ev.At.Resolve(start).UTC(), TFN: d, Req: ev.ChangeRequest})
@@ -346,34 +342,58 @@ func configureRecords(sec scenario.Section, c *Config, out *config, byTFN map[st
 	return ps
 }
 
-// checkChangeShape checks a change request's kind and identifiers.
-func checkChangeShape(r ChangeRequest) error {
-	if _, ok := ChangeCodes[strings.ToLower(r.Change)]; !ok {
-		return fmt.Errorf("change %q: want one of %s", r.Change, strings.Join(changeKinds, ", "))
+// checkChange checks a scheduled change request when the scenario loads: its
+// kind, its identifiers and the arguments the kind needs (the store would
+// refuse the change when it runs without them). It names the first field at
+// fault, or returns nil.
+func checkChange(r ChangeRequest) *fieldErr {
+	kind := normKind(r.Change)
+	if _, ok := ChangeCodes[kind]; !ok {
+		return &fieldErr{"change", fmt.Sprintf("change %q: want one of %s", r.Change, strings.Join(changeKinds, ", "))}
 	}
 	if r.CIC != "" {
 		if _, err := normCIC(r.CIC); err != nil {
-			return err
+			return &fieldErr{"cic", err.Error()}
 		}
 	}
 	if r.RespOrg != "" {
 		if _, err := normRespOrg(r.RespOrg); err != nil {
-			return err
+			return &fieldErr{"respOrg", err.Error()}
 		}
 	}
 	if r.EffDtTm != "" {
 		if _, err := parseEffDtTm(r.EffDtTm); err != nil {
-			return err
+			return &fieldErr{"effDtTm", err.Error()}
 		}
 	}
 	if r.Routing != nil {
 		rt := *r.Routing
 		if err := checkRouting(&rt); err != nil {
-			return err
+			return &fieldErr{"routing", err.Error()}
+		}
+	}
+	switch {
+	case (kind == ChangeCICAddition || kind == ChangeCICDeletion || kind == ChangeCancelCICAddition) && r.CIC == "":
+		return &fieldErr{"cic", "required: " + kind + " needs the carrier's cic"}
+	case kind == ChangeRespOrgChange && r.RespOrg == "":
+		return &fieldErr{"respOrg", "required: resp-org-change needs the new respOrg"}
+	case kind == ChangeRoutingChange && r.Routing == nil:
+		return &fieldErr{"routing", "required: routing-change needs routing"}
+	}
+	switch strings.ToLower(r.LATA) {
+	case "", "both", "inter", "intra":
+	default:
+		return &fieldErr{"lata", `want "inter", "intra" or "both"`}
+	}
+	if r.EndInterceptDt != "" {
+		if _, err := time.Parse("2006-01-02", r.EndInterceptDt); err != nil {
+			return &fieldErr{"endInterceptDt", "want YYYY-MM-DD"}
 		}
 	}
 	return nil
 }
+
+func normKind(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 type fieldErr struct{ field, msg string }
 

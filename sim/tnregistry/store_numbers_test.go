@@ -73,6 +73,8 @@ func TestScenarioNumberProblems(t *testing.T) {
 		{"tnregistry:\n  events: [{at: \"+5m\", tfn: \"8005550000\", change: routing-change}]\n", "events[0].routing: required"},
 		{"tnregistry:\n  events: [{at: \"+5m\", tfn: \"8005550000\", change: cic-deletion, cic: \"0222\", lata: local}]\n", "events[0].lata"},
 		{"tnregistry:\n  events: [{at: \"+5m\", tfn: \"8005550000\", change: cic-addition, cic: \"TOO-LONG-CIC\"}]\n", "events[0].cic: invalid CIC"},
+		// The change name is trimmed, as the control API trims it.
+		{"tnregistry:\n  events: [{at: \"+5m\", tfn: \"8005550000\", change: \" cic-addition\"}]\n", "events[0].cic: required: cic-addition needs"},
 	}
 	for _, c := range cases {
 		sc := parseScenario(t, c.body)
