@@ -185,6 +185,15 @@ func (s *Store) trunkByExtLocked(c Caller, ext int) *Trunk {
 	return nil
 }
 
+// checkTrunkLocked fails unless the caller can see a trunk group with this
+// ext_tgid.
+func (s *Store) checkTrunkLocked(c Caller, ext int) error {
+	if s.trunkByExtLocked(c, ext) == nil {
+		return errf(400, "Invalid fwd_trunk_grpid %d: no trunk group with this ext_tgid", ext)
+	}
+	return nil
+}
+
 // --- customers and accounts ---------------------------------------------------------
 
 // CustomerInput is PUT /customers and POST /signup.

@@ -145,8 +145,8 @@ func (s *Store) CreateBulk(c Caller, in BulkInput) (*BulkOrder, error) {
 	if _, err := s.accountLocked(c); err != nil {
 		return nil, err
 	}
-	if s.trunkByExtLocked(c, tg) == nil {
-		return nil, errf(400, "Invalid fwd_trunk_grpid %d: no trunk group with this ext_tgid", tg)
+	if err := s.checkTrunkLocked(c, tg); err != nil {
+		return nil, err
 	}
 	now := s.clock.Now()
 	b := &BulkOrder{ID: s.next("bulk", 14), OrderNo: "OBO-4205" + s.randAlnum(14), AccountID: c.AccountID, OrderType: ot, FwdTrunkGrpID: tg,

@@ -397,8 +397,8 @@ func (s *Store) Purchase(c Caller, kind string, items []PurchaseItem) ([]*DID, e
 	seen := map[string]bool{}
 	for i, it := range items {
 		if it.FwdTrunkGrpID != nil {
-			if s.trunkByExtLocked(c, *it.FwdTrunkGrpID) == nil {
-				return nil, errf(400, "Invalid fwd_trunk_grpid %d: no trunk group with this ext_tgid", *it.FwdTrunkGrpID)
+			if err := s.checkTrunkLocked(c, *it.FwdTrunkGrpID); err != nil {
+				return nil, err
 			}
 		}
 		if kind == KindIntl {
@@ -789,6 +789,21 @@ type ForwardingResult struct {
 	Account  int
 }
 
+// forwardingResult is what a routing change answers for d: its platform and,
+// on PortaOne, the login, product and account behind it.
+func forwardingResult(d *DID) *ForwardingResult {
+	res := &ForwardingResult{Platform: d.Platform}
+	if d.Platform == PlatformPorta {
+		res.Login = "1" + d.Number
+		if d.Kind == KindIntl {
+			res.Login = d.Number
+		}
+		res.Product = strconv.Itoa(d.PortaPRID)
+		res.Account = d.PortaAID
+	}
+	return res
+}
+
 // UpdateForwarding validates and stores a DID's routing.
 func (s *Store) UpdateForwarding(c Caller, u ForwardingUpdate) (*ForwardingResult, error) {
 	if strings.TrimSpace(u.Number) == "" {
@@ -858,8 +873,10 @@ func (s *Store) UpdateForwarding(c Caller, u ForwardingUpdate) (*ForwardingResul
 	if err != nil {
 		return nil, err
 	}
-	if u.FwdTrunkGrpID != nil && s.trunkByExtLocked(c, *u.FwdTrunkGrpID) == nil {
-		return nil, errf(400, "Invalid fwd_trunk_grpid %d: no trunk group with this ext_tgid", *u.FwdTrunkGrpID)
+	if u.FwdTrunkGrpID != nil {
+		if err := s.checkTrunkLocked(c, *u.FwdTrunkGrpID); err != nil {
+			return nil, err
+		}
 	}
 	fw := d.Fwd
 	fw.Method1, fw.Method2, fw.Method3 = u.Method[0], u.Method[1], u.Method[2]
@@ -884,16 +901,7 @@ func (s *Store) UpdateForwarding(c Caller, u ForwardingUpdate) (*ForwardingResul
 		d.PortaPRID = p
 	}
 	d.Fwd = fw
-	res := &ForwardingResult{Platform: d.Platform}
-	if d.Platform == PlatformPorta {
-		res.Login = "1" + d.Number
-		if d.Kind == KindIntl {
-			res.Login = d.Number
-		}
-		res.Product = strconv.Itoa(d.PortaPRID)
-		res.Account = d.PortaAID
-	}
-	return res, nil
+	return forwardingResult(d), nil
 }
 
 // routeToTrunk points a DID at one of the caller's trunk groups (by ext_tgid).
@@ -904,19 +912,12 @@ func (s *Store) routeToTrunk(c Caller, number string, ext int) (*ForwardingResul
 	if err != nil {
 		return nil, err
 	}
-	if s.trunkByExtLocked(c, ext) == nil {
-		return nil, errf(400, "Invalid fwd_trunk_grpid %d: no trunk group with this ext_tgid", ext)
+	if err := s.checkTrunkLocked(c, ext); err != nil {
+		return nil, err
 	}
 	v := ext
 	d.Fwd.FwdTrunkGrpID = &v
-	res := &ForwardingResult{Platform: d.Platform}
-	if d.Platform == PlatformPorta {
-		res.Login, res.Product, res.Account = "1"+d.Number, strconv.Itoa(d.PortaPRID), d.PortaAID
-		if d.Kind == KindIntl {
-			res.Login = d.Number
-		}
-	}
-	return res, nil
+	return forwardingResult(d), nil
 }
 
 // CnamCreate is POST /did/create-cnam.

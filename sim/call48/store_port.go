@@ -208,8 +208,11 @@ func (s *Store) submitPortLocked(c Caller, in PortSubmission, now time.Time) (in
 		}
 		owner = a.ID
 	}
-	if in.FwdTrunkGrpID != nil && s.trunkByExtLocked(Caller{AccountID: owner}, *in.FwdTrunkGrpID) == nil && s.trunkByExtLocked(c, *in.FwdTrunkGrpID) == nil {
-		return 0, errf(400, "Invalid fwd_trunk_grpid %d: no trunk group with this ext_tgid", *in.FwdTrunkGrpID)
+	if in.FwdTrunkGrpID != nil {
+		// The owner's trunk groups, or the caller's own.
+		if err := s.checkTrunkLocked(Caller{AccountID: owner}, *in.FwdTrunkGrpID); err != nil && s.checkTrunkLocked(c, *in.FwdTrunkGrpID) != nil {
+			return 0, err
+		}
 	}
 	var nums []string
 	seen := map[string]bool{}
