@@ -54,7 +54,7 @@ func validate(files []string, stdout, stderr io.Writer) error {
 }
 
 func mustDefault() *scenario.Scenario {
-	sc, err := loadScenario("")
+	sc, err := app.DefaultScenario()
 	if err != nil {
 		panic("embedded default scenario is invalid: " + err.Error())
 	}

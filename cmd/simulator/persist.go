@@ -91,14 +91,13 @@ func watchScenario(ctx context.Context, a *app.App, path string, files watchedFi
 		if !files.changed() {
 			continue
 		}
-		sc, now, err := parseWatched(a, path)
+		sc, now, err := parseWatched(path, a.Names())
 		files = now
+		if err == nil {
+			err = a.SetScenario(sc) // configures every section, or reports its problems
+		}
 		if err != nil {
 			log.Error("scenario reload failed; the previous scenario keeps running", "file", path, "problems", err.Error())
-			continue
-		}
-		if err := a.SetScenario(sc); err != nil {
-			log.Error("scenario reload failed; the previous scenario keeps running", "file", path, "err", err)
 			continue
 		}
 		log.Info("scenario reloaded; tenants restart from it", "file", path, "name", sc.Name)
@@ -120,8 +119,9 @@ func (w watchedFiles) changed() bool {
 	return false
 }
 
-// parseWatched parses the scenario at path and notes every file it read.
-func parseWatched(a *app.App, path string) (*scenario.Scenario, watchedFiles, error) {
+// parseWatched parses the scenario at path for the providers named and notes
+// every file it read, so a watcher starts from exactly what was parsed.
+func parseWatched(path string, providers []string) (*scenario.Scenario, watchedFiles, error) {
 	files := watchedFiles{}
 	read := func(name string) ([]byte, error) {
 		data, err := os.ReadFile(name)
@@ -133,8 +133,8 @@ func parseWatched(a *app.App, path string) (*scenario.Scenario, watchedFiles, er
 	}
 	data, err := read(path)
 	if err != nil {
-		return nil, files, err
+		return nil, files, scenario.Problems{{File: path, Msg: err.Error()}}
 	}
-	sc, err := a.ParseScenario(path, data, read)
+	sc, err := scenario.Parse(path, data, providers, read)
 	return sc, files, err
 }

@@ -91,12 +91,14 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-// loadScenario reads the scenario file, or the embedded default.
-func loadScenario(path string) (*scenario.Scenario, error) {
+// loadScenario reads the scenario file, or the embedded default, and the
+// files it read (none for the default) for --watch to follow.
+func loadScenario(path string) (*scenario.Scenario, watchedFiles, error) {
 	if path == "" {
-		return app.DefaultScenario()
+		sc, err := app.DefaultScenario()
+		return sc, nil, err
 	}
-	return scenario.LoadFile(path, app.ProviderNames(app.Providers()))
+	return parseWatched(path, app.ProviderNames(app.Providers()))
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -108,7 +110,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	sc, err := loadScenario(o.scenario)
+	sc, files, err := loadScenario(o.scenario)
 	if err != nil {
 		return err
 	}
@@ -186,7 +188,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	a.Warm()
 
 	if o.watch {
-		_, files, _ := parseWatched(a, o.scenario) // the files as loaded, give or take the startup
 		go watchScenario(baseCtx, a, o.scenario, files, time.Second, log)
 	}
 	errc := make(chan error, len(servers))

@@ -111,6 +111,17 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	assert.False(t, after.Now.Before(before.Now), "the clock resumes where it stopped")
 }
 
+func TestLoadScenario(t *testing.T) {
+	sc, files, err := loadScenario("")
+	require.NoError(t, err)
+	assert.Equal(t, "default", sc.Name)
+	assert.Empty(t, files, "the embedded default is not watched")
+
+	_, _, err = loadScenario("testdata/nope.yaml")
+	require.Error(t, err)
+	assert.Equal(t, "testdata/nope.yaml: open testdata/nope.yaml: no such file or directory", err.Error())
+}
+
 // watchRun is a simulator on a scenario file with a watcher polling it
 // every 20 ms.
 type watchRun struct {
@@ -122,13 +133,11 @@ type watchRun struct {
 
 func startWatch(t *testing.T, path string) *watchRun {
 	t.Helper()
-	sc, err := loadScenario(path)
+	sc, files, err := loadScenario(path)
 	require.NoError(t, err)
 	a, err := app.New(app.Config{Scenario: sc})
 	require.NoError(t, err)
-	w := &watchRun{t: t, app: a}
-	_, w.files, err = parseWatched(a, path)
-	require.NoError(t, err)
+	w := &watchRun{t: t, app: a, files: files}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go watchScenario(ctx, a, path, w.files, 20*time.Millisecond, slog.New(slog.NewTextHandler(&w.logs, nil)))

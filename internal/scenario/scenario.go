@@ -288,11 +288,3 @@ func mergeNodes(base, top *yaml.Node, origin map[*yaml.Node]string) *yaml.Node {
 	return out
 }
 
-// LoadFile reads and parses a scenario file from disk.
-func LoadFile(path string, providers []string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, Problems{{File: path, Msg: err.Error()}}
-	}
-	return Parse(path, data, providers, nil)
-}

@@ -182,16 +182,6 @@ func TestParseWithoutProviders(t *testing.T) {
 	}, problemLines(err))
 }
 
-func TestLoadFile(t *testing.T) {
-	s, err := LoadFile("testdata/good.yaml", providers)
-	require.NoError(t, err)
-	assert.Equal(t, "partner-demo", s.Name)
-
-	_, err = LoadFile("testdata/nope.yaml", providers)
-	require.Error(t, err)
-	assert.Equal(t, "testdata/nope.yaml: open testdata/nope.yaml: no such file or directory", err.Error())
-}
-
 type flowrouteCfg struct {
 	Approval struct {
 		After  Duration `yaml:"after"`
