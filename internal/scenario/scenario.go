@@ -287,4 +287,3 @@ func mergeNodes(base, top *yaml.Node, origin map[*yaml.Node]string) *yaml.Node {
 	}
 	return out
 }
-
