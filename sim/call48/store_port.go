@@ -576,8 +576,9 @@ type PortView struct {
 }
 
 func (s *Store) viewLocked(pr *PortRequest) PortView {
-	v := PortView{Req: *pr, Phase: phaseOf(s.propsLocked(pr))}
-	for _, p := range s.propsLocked(pr) {
+	props := s.propsLocked(pr)
+	v := PortView{Req: *pr, Phase: phaseOf(props)}
+	for _, p := range props {
 		cp := *p
 		cp.DIDs = append([]PortDID(nil), p.DIDs...)
 		v.Props = append(v.Props, cp)
@@ -648,16 +649,20 @@ func (s *Store) ListPorts(c Caller, f PortFilter) ([]PortView, int, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var all []PortView
+	var all []*PortRequest
 	ids := sortedKeys(s.d.Ports)
 	for i := len(ids) - 1; i >= 0; i-- {
 		pr := s.d.Ports[ids[i]]
 		if s.visibleLocked(c, pr.AccountID) && s.matchLocked(pr, f) {
-			all = append(all, s.viewLocked(pr))
+			all = append(all, pr)
 		}
 	}
 	lo, hi := pageBounds(f.Page, f.Limit, len(all))
-	return all[lo:hi], len(all), nil
+	views := make([]PortView, 0, hi-lo)
+	for _, pr := range all[lo:hi] {
+		views = append(views, s.viewLocked(pr))
+	}
+	return views, len(all), nil
 }
 
 // Rejected is a row of view-rejection-list.
