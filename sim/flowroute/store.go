@@ -172,8 +172,8 @@ func (s *State) numbersOfLocked(id int64) []Number {
 }
 
 func (s *State) duplicateLocked(account, value string, except int64) bool {
-	for _, c := range s.cnams {
-		if c.Account == account && c.ID != except && c.Value == value && c.Rejection == nil {
+	for _, c := range s.order[account] {
+		if c.ID != except && c.Value == value && c.Rejection == nil {
 			return true
 		}
 	}
