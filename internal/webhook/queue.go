@@ -215,8 +215,14 @@ type sendResult struct {
 	truncated bool
 	err       string
 	dur       time.Duration
-	headers   map[string]string
-	url       string
+}
+
+// attempt records the result as attempt n, made at clock time at, of a
+// request to the URL target with these headers and body.
+func (r sendResult) attempt(n int, at time.Time, target string, hdrs map[string]string, body string) Attempt {
+	return Attempt{N: n, Time: at, URL: target, RequestHeaders: hdrs, RequestBody: body, Status: r.status,
+		ResponseBody: r.body, ResponseTruncated: r.truncated, Error: r.err, DurationMS: float64(r.dur.Microseconds()) / 1000,
+		OK: r.err == "" && r.status >= 200 && r.status < 300}
 }
 
 func (q *Queue) attempt(id string, at time.Time) {
@@ -233,8 +239,9 @@ func (q *Queue) attempt(id string, at time.Time) {
 		d.Dropped++
 	}
 	dup := d.Fault != nil && d.Fault.Duplicate
-	target, method, body := d.Target, d.Method, d.Body
-	headers := copyMap(d.Headers)
+	// d.Headers is copied at Enqueue and never written again, and
+	// requestHeaders builds each attempt's own map from it.
+	target, method, body, headers := d.Target, d.Method, d.Body, d.Headers
 	q.mu.Unlock()
 
 	hdrs := requestHeaders(headers, id, n)
@@ -243,17 +250,13 @@ func (q *Queue) attempt(id string, at time.Time) {
 		results = append(results, Attempt{N: n, Time: at, URL: target.URL, RequestHeaders: hdrs, RequestBody: body,
 			Error: "not sent: dropped by delivery fault (dropFirst)", Fault: "drop"})
 	} else {
-		r := q.send(target, method, hdrs, body)
-		a := Attempt{N: n, Time: at, URL: target.URL, RequestHeaders: hdrs, RequestBody: body, Status: r.status,
-			ResponseBody: r.body, ResponseTruncated: r.truncated, Error: r.err, DurationMS: float64(r.dur.Microseconds()) / 1000,
-			OK: r.err == "" && r.status >= 200 && r.status < 300}
+		a := q.send(target, method, hdrs, body).attempt(n, at, target.URL, hdrs, body)
 		results = append(results, a)
 		if a.OK && dup {
 			h2 := requestHeaders(headers, id, n)
-			r2 := q.send(target, method, h2, body)
-			results = append(results, Attempt{N: n, Time: at, URL: target.URL, RequestHeaders: h2, RequestBody: body, Status: r2.status,
-				ResponseBody: r2.body, ResponseTruncated: r2.truncated, Error: r2.err, DurationMS: float64(r2.dur.Microseconds()) / 1000,
-				OK: r2.err == "" && r2.status >= 200 && r2.status < 300, Fault: "duplicate"})
+			a2 := q.send(target, method, h2, body).attempt(n, at, target.URL, h2, body)
+			a2.Fault = "duplicate"
+			results = append(results, a2)
 		}
 	}
 
