@@ -350,6 +350,7 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 	start := clock.Wall()
 	ctx, match := provider.WithMatch(tenant.With(r.Context(), world))
 	r2 := withPath(r.WithContext(ctx), path)
+	defer a.recoverTo(w, r2, m) // a provider's panic answers in its own shape
 	if path == "" {
 		r2.URL.Path = "/"
 	}
@@ -418,11 +419,6 @@ func (a *App) recoverTo(w http.ResponseWriter, r *http.Request, m *mount) {
 		panic(v)
 	}
 	a.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
-	if m == nil {
-		if mt := provider.MatchFrom(r.Context()); mt != nil && mt.Provider != "" {
-			m = a.byName[mt.Provider]
-		}
-	}
 	if m != nil {
 		m.p.WriteError(w, r, &provider.HTTPError{Status: http.StatusInternalServerError, Message: "internal server error"})
 		return

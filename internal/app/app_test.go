@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"github.com/telecomsim/simulator/internal/app"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
@@ -439,6 +441,50 @@ func TestResetFrozenBuildsStateOnTheFrozenClock(t *testing.T) {
 	require.NotEmpty(t, probe.seen)
 	assert.Equal(t, sc.Clock.Start, probe.seen[len(probe.seen)-1], "the state was built at the scenario start")
 	assert.Equal(t, sc.Clock.Start, w.Clock.Now(), "and the clock stays there")
+}
+
+// panicky is Flowroute with one more route, which panics.
+type panicky struct{ provider.Provider }
+
+func (p panicky) Routes() []provider.Route {
+	return append(p.Provider.Routes(), provider.Route{Method: "GET", Path: "/v2/boom", Name: "panic", Auth: provider.AuthNone,
+		Handler: func(http.ResponseWriter, *http.Request) { panic("boom") }})
+}
+
+// A panic in a provider's handler is a 500 in that provider's error shape,
+// on the main port as on the provider's own listener.
+func TestProviderPanicAnswersInItsShape(t *testing.T) {
+	t.Parallel()
+	sc, err := scenario.Parse("t.yaml", []byte("version: 1\n"), []string{"flowroute"}, nil)
+	require.NoError(t, err)
+	a, err := app.New(app.Config{Scenario: sc, Providers: []provider.Provider{panicky{flowroute.New(nil)}}, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	own, err := a.ProviderHandler("flowroute")
+	require.NoError(t, err)
+	for name, h := range map[string]http.Handler{"main port": a.Handler(), "own listener": own} {
+		srv := httptest.NewServer(h)
+		path := "/v2/boom"
+		if name == "main port" {
+			path = "/flowroute/v2/boom"
+		}
+		resp, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		srv.Close()
+		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode, name)
+		var doc struct {
+			Errors []struct {
+				Status int    `json:"status"`
+				Title  string `json:"title"`
+				Detail string `json:"detail"`
+			} `json:"errors"`
+		}
+		require.NoError(t, json.Unmarshal(body, &doc), "%s: %s", name, body)
+		require.Len(t, doc.Errors, 1, name)
+		assert.Equal(t, 500, doc.Errors[0].Status, name)
+		assert.Equal(t, "Internal Server Error", doc.Errors[0].Title, "%s: Flowroute's JSON:API shape", name)
+	}
 }
 
 func TestDocsPagesServed(t *testing.T) {
