@@ -1,6 +1,7 @@
 package call48
 
 import (
+	"crypto/hmac"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -235,24 +236,13 @@ func (s *Store) checkLocLocked(c Caller, kind, loc, binding string, now time.Tim
 		p[i] ^= mask[i]
 	}
 	mac, _ := hex.DecodeString(s.mac("loc", hex.EncodeToString(p), binding))
-	if !hmacEqual(mac[:24], b[16:]) || int(binary.BigEndian.Uint32(p[0:4])) != c.AccountID || p[4] != kindCodes[kind] {
+	if !hmac.Equal(mac[:24], b[16:]) || int(binary.BigEndian.Uint32(p[0:4])) != c.AccountID || p[4] != kindCodes[kind] {
 		return errf(400, "Invalid loc, please search again")
 	}
 	if now.Unix() >= int64(binary.BigEndian.Uint64(p[5:13])) {
 		return errf(400, "Search result expired, please search again")
 	}
 	return nil
-}
-
-func hmacEqual(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	var v byte
-	for i := range a {
-		v |= a[i] ^ b[i]
-	}
-	return v == 0
 }
 
 func (s *Store) locDataLocked(loc, number string) string { return s.mac("locData", loc, number)[:22] }

@@ -103,7 +103,8 @@ func (p *Provider) WriteError(w http.ResponseWriter, r *http.Request, err error)
 			// no body at all: the same answer as a body without a value
 			ae = errMissingValue()
 		case ve.In == "body" && ve.Field != "":
-			ae = &apiError{Status: http.StatusUnprocessableEntity, Title: titles[422], Detail: map[string][]string{lastField(ve.Field): {ve.Reason}}}
+			field := ve.Field[strings.LastIndexByte(ve.Field, '.')+1:] // the last segment of the path
+			ae = &apiError{Status: http.StatusUnprocessableEntity, Title: titles[422], Detail: map[string][]string{field: {ve.Reason}}}
 		default:
 			ae = errorf(http.StatusUnprocessableEntity, "Invalid request body: "+ve.Reason)
 		}
@@ -122,13 +123,4 @@ func (p *Provider) WriteError(w http.ResponseWriter, r *http.Request, err error)
 	w.Header().Set("Content-Type", mediaType)
 	w.WriteHeader(ae.Status)
 	_, _ = w.Write(body)
-}
-
-func lastField(ptr string) string {
-	for i := len(ptr) - 1; i >= 0; i-- {
-		if ptr[i] == '.' {
-			return ptr[i+1:]
-		}
-	}
-	return ptr
 }

@@ -3,6 +3,7 @@ package flowroute
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,7 +114,7 @@ func configure(sec scenario.Section) (*Config, error) {
 				ps = append(ps, sec.At(cp+".numbers", "only approved records can be associated with numbers"))
 			}
 			for k, n := range c.Numbers {
-				if !contains(a.Numbers.List, n) {
+				if !slices.Contains(a.Numbers.List, n) {
 					ps = append(ps, sec.At(fmt.Sprintf("%s.numbers[%d]", cp, k), fmt.Sprintf("%s is not in this account's numbers.list", n)))
 				}
 			}
@@ -123,15 +124,6 @@ func configure(sec scenario.Section) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 var rateCenters = []struct{ npa, rc, state string }{
