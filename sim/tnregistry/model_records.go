@@ -356,6 +356,14 @@ func (s Subscription) key() string {
 	return "ro:" + s.RespOrg
 }
 
+// owner is the CIC or the Resp Org the subscription is for.
+func (s Subscription) owner() string {
+	if s.CIC != "" {
+		return s.CIC
+	}
+	return s.RespOrg
+}
+
 // ChangeRequest is one change to a number's customer record (control API
 // body and scenario event).
 type ChangeRequest struct {

@@ -298,7 +298,7 @@ func configureRecords(sec scenario.Section, c *Config, out *config, byTFN map[st
 			continue
 		}
 		if keys[sub.key()] {
-			ps = append(ps, sec.At(path, "duplicate subscription for "+strings.TrimPrefix(strings.TrimPrefix(sub.key(), "cic:"), "ro:")))
+			ps = append(ps, sec.At(path, "duplicate subscription for "+sub.owner()))
 			continue
 		}
 		keys[sub.key()] = true

@@ -329,7 +329,7 @@ func (s *State) ApplyChange(tfn string, req ChangeRequest) (ChangeResult, error)
 		ptr = s.ptrCountLocked(rec.TmplName)
 	}
 	for _, c := range involved {
-		sub, ok := s.subs["cic:"+c]
+		sub, ok := s.subs[Subscription{CIC: c}.key()]
 		if !ok {
 			continue
 		}
@@ -342,7 +342,7 @@ func (s *State) ApplyChange(tfn string, req ChangeRequest) (ChangeResult, error)
 			status = n.Status
 		}
 		for _, ro := range []string{oldRO, newRO} {
-			sub, ok := s.subs["ro:"+ro]
+			sub, ok := s.subs[Subscription{RespOrg: ro}.key()]
 			if !ok {
 				continue
 			}
@@ -478,29 +478,26 @@ func (s *State) subsLocked() []Subscription {
 
 // Unsubscribe removes the subscription of a CIC or a Resp Org.
 func (s *State) Unsubscribe(cic, respOrg string) error {
-	key := ""
+	var sub Subscription
+	var err error
 	switch {
 	case cic != "":
-		c, err := normCIC(cic)
-		if err != nil {
+		if sub.CIC, err = normCIC(cic); err != nil {
 			return badRequest(err.Error())
 		}
-		key = "cic:" + c
 	case respOrg != "":
-		r, err := normRespOrg(respOrg)
-		if err != nil {
+		if sub.RespOrg, err = normRespOrg(respOrg); err != nil {
 			return badRequest(err.Error())
 		}
-		key = "ro:" + r
 	default:
 		return badRequest("give cic or respOrg")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.subs[key]; !ok {
-		return notFound("no subscription for " + strings.TrimPrefix(strings.TrimPrefix(key, "cic:"), "ro:"))
+	if _, ok := s.subs[sub.key()]; !ok {
+		return notFound("no subscription for " + sub.owner())
 	}
-	delete(s.subs, key)
+	delete(s.subs, sub.key())
 	return nil
 }
 
