@@ -115,6 +115,7 @@ type Virtual struct {
 	seq      uint64
 	closed   bool
 	armed    *time.Timer // real mode: wakes the clock for the next timer
+	armedAt  time.Time   // the timer time armed is set for
 
 	fire sync.Mutex // serialises runs of due timers
 }
@@ -162,7 +163,7 @@ func (c *Virtual) At(t time.Time, f func()) func() bool {
 	c.seq++
 	tm := &timer{at: t, seq: c.seq, f: f}
 	heap.Push(&c.timers, tm)
-	c.armLocked()
+	c.rearmLocked()
 	c.mu.Unlock()
 	return func() bool {
 		c.mu.Lock()
@@ -189,7 +190,26 @@ func (c *Virtual) armLocked() {
 	if d < 0 {
 		d = 0
 	}
-	c.armed = time.AfterFunc(d, func() { c.runDue(time.Time{}) })
+	c.armedAt = c.timers[0].at
+	c.armed = time.AfterFunc(d, c.wake)
+}
+
+// rearmLocked is armLocked when the earliest timer has changed since the
+// wake-up was set; otherwise that wake-up still holds. (Changes of mode or
+// time call armLocked itself, since they move the wall-clock deadline.)
+func (c *Virtual) rearmLocked() {
+	if c.armed != nil && len(c.timers) > 0 && c.timers[0].at.Equal(c.armedAt) {
+		return
+	}
+	c.armLocked()
+}
+
+// wake is the wall-clock wake-up: it runs what is due and arms the next.
+func (c *Virtual) wake() {
+	c.mu.Lock()
+	c.armed = nil // spent: the next rearmLocked must set a new one
+	c.mu.Unlock()
+	c.runDue(time.Time{})
 }
 
 // runDue runs, in order, every timer due at or before target (or at or before
@@ -210,7 +230,7 @@ func (c *Virtual) runDueLocked(target time.Time) {
 			limit = c.nowLocked()
 		}
 		if c.closed || len(c.timers) == 0 || c.timers[0].at.After(limit) {
-			c.armLocked()
+			c.rearmLocked()
 			c.mu.Unlock()
 			return
 		}

@@ -561,3 +561,28 @@ func TestSleep(t *testing.T) {
 		})
 	}
 }
+
+// In real mode the wall-clock wake-up is replaced only when the earliest
+// timer changes or the clock moves, not by every Fire (each request fires).
+func TestWakeUpKeptUntilTheEarliestTimerChanges(t *testing.T) {
+	c := NewVirtual(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), Real)
+	defer c.Close()
+	start := c.Now()
+	c.At(start.Add(time.Hour), func() {})
+	armed := func() *time.Timer {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.armed
+	}
+	first := armed()
+	require.NotNil(t, first)
+	c.Fire()
+	assert.Same(t, first, armed(), "nothing due: the wake-up stays")
+	c.At(start.Add(2*time.Hour), func() {})
+	assert.Same(t, first, armed(), "a later timer: the wake-up stays")
+	c.At(start.Add(time.Minute), func() {})
+	assert.NotSame(t, first, armed(), "an earlier timer: a new wake-up")
+	second := armed()
+	c.SetMode(Real)
+	assert.NotSame(t, second, armed(), "a mode or time change re-arms")
+}
