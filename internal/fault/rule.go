@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/telecomsim/simulator/internal/scenario"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/tenant"
 )
 
 // Rule is one fault: which requests it matches, what it does to them and how
@@ -132,7 +134,7 @@ func (r Rule) Check() FieldErrors {
 	add := func(field, format string, args ...any) {
 		es = append(es, FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
-	if r.ID != "" && !validID(r.ID) {
+	if r.ID != "" && !tenant.ValidID(r.ID) {
 		add("id", "%q is not a valid id (letters, digits, '.', '_' or '-', at most 64)", r.ID)
 	}
 	if strings.TrimSpace(r.Provider) == "" {
@@ -230,22 +232,6 @@ func joinField(a, b string) string {
 		return a
 	}
 	return a + "." + b
-}
-
-func validID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i, c := range s {
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		if i > 0 && (c == '.' || c == '_' || c == '-') {
-			ok = true
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // clone returns a deep copy of r.

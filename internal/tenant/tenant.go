@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -123,11 +122,24 @@ func From(ctx context.Context) *World {
 	return w
 }
 
-var validID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
-// ValidID reports whether s can name a tenant: 1-64 letters, digits, '.', '_'
-// or '-', starting with a letter or digit.
-func ValidID(s string) bool { return validID.MatchString(s) }
+// ValidID reports whether s can name a tenant (or another simulator object,
+// such as a fault rule): 1-64 letters, digits, '.', '_' or '-', starting with
+// a letter or digit. It runs on every request, so it is a loop, not a regexp.
+func ValidID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i, c := range s {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if i > 0 && (c == '.' || c == '_' || c == '-') {
+			ok = true
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
 
 // Factory builds a fresh world for a tenant id. A mode other than "" starts
 // the world's clock in that mode at the scenario's start, before any state is
@@ -160,14 +172,14 @@ func (r *Registry) SetFactory(f Factory) {
 
 // Get returns the tenant's world, creating it on first use.
 func (r *Registry) Get(id string) (*World, error) {
-	if !ValidID(id) {
-		return nil, fmt.Errorf("invalid tenant id %q", id)
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if w, ok := r.worlds[id]; ok {
+	if w, ok := r.worlds[id]; ok { // only valid ids are ever stored
 		w.Touch()
 		return w, nil
+	}
+	if !ValidID(id) {
+		return nil, fmt.Errorf("invalid tenant id %q", id)
 	}
 	w, err := r.factory(id, "")
 	if err != nil {
