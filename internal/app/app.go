@@ -516,6 +516,9 @@ func (a *App) Export(w *tenant.World) ([]byte, error) {
 
 // Import replaces a tenant's world with an export.
 func (a *App) Import(id string, data []byte) (*tenant.World, error) {
+	if !tenant.ValidID(id) { // a state file names its tenants
+		return nil, fmt.Errorf("invalid tenant id %q", id)
+	}
 	var doc exportDoc
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -158,6 +158,10 @@ func TestStateExportImportRoundTrip(t *testing.T) {
 	req, _ = http.NewRequest("PUT", other.ControlURL()+"/state", strings.NewReader(`{"nope":1}`))
 	resp, _ = other.Do(t, "", req)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+
+	// a state file names its tenants: an id no request could use is refused
+	_, err := srv.App.Import("../x", first)
+	assert.ErrorContains(t, err, "invalid tenant id")
 }
 
 func TestPerTenantScenario(t *testing.T) {

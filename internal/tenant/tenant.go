@@ -238,6 +238,9 @@ func (r *Registry) Put(w *World) {
 // Reset rebuilds the tenant's world from the current factory, its clock in
 // mode ("" keeps the scenario's).
 func (r *Registry) Reset(id string, mode clock.Mode) (*World, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("invalid tenant id %q", id)
+	}
 	r.mu.Lock()
 	f := r.factory
 	r.mu.Unlock()

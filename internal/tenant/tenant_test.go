@@ -211,6 +211,10 @@ func TestResetCreatesMissingTenant(t *testing.T) {
 	got, ok := r.Lookup("fresh")
 	require.True(t, ok)
 	assert.Same(t, w, got)
+
+	_, err = r.Reset("../x", "")
+	assert.ErrorContains(t, err, "invalid tenant id")
+	assert.Equal(t, 1, f.count("fresh")+f.count("../x"), "an invalid id builds nothing")
 }
 
 func TestResetFactoryError(t *testing.T) {
