@@ -42,8 +42,8 @@ func newMetrics(a *App) *metrics {
 
 func (m *metrics) observe(prov string, match *provider.Match, status int, seconds float64) {
 	route := "unmatched"
-	if match != nil && match.Route != nil {
-		route = match.Route.Method + " " + match.Route.Path
+	if match != nil && match.Route != "" {
+		route = match.Route
 	}
 	m.requests.WithLabelValues(prov, route, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(prov).Observe(seconds)

@@ -106,8 +106,8 @@ func journalEntry(w *tenant.World, prov string, r *http.Request, path string, bo
 	if e.Status == 0 {
 		e.Status = http.StatusOK
 	}
-	if m != nil && m.Route != nil {
-		e.Route = m.Route.Method + " " + m.Route.Path
+	if m != nil {
+		e.Route = m.Route
 	}
 	e.ReqBody, e.ReqTruncated = w.Journal.Truncate(body)
 	e.RespBody = rec.body.String()

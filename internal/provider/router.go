@@ -15,7 +15,9 @@ import (
 // faults, metrics) can see which route it matched and what befell it.
 type Match struct {
 	Provider string
-	Route    *Route
+	// Route is the matched route as "METHOD /path" (the journal's and the
+	// metrics' label), "" when no route matched.
+	Route string
 	// Fault names the fault rule that fired on the request, if any.
 	Fault string
 	// Body is the request body as the engine read it (bounded), for the
@@ -72,9 +74,10 @@ func Handler(p Provider, spec Validator, wrap Wrapper) http.Handler {
 }
 
 func mark(name string, rt *Route, next http.Handler) http.Handler {
+	label := rt.Method + " " + rt.Path // once per route, not per request
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if m := MatchFrom(req.Context()); m != nil {
-			m.Provider, m.Route = name, rt
+			m.Provider, m.Route = name, label
 		}
 		next.ServeHTTP(w, req)
 	})
