@@ -52,8 +52,7 @@ type Journal struct {
 	// hold a full ring of empty entries; then it wraps.
 	entries []Entry
 	size    int
-	next    int
-	full    bool
+	next    int // where the next entry goes
 	seq     uint64
 	// BodyLimit is how many bytes of each body are kept.
 	BodyLimit int
@@ -97,7 +96,6 @@ func (j *Journal) Add(e Entry) uint64 {
 	j.next++
 	if j.next == j.size {
 		j.next = 0
-		j.full = true
 	}
 	return e.ID
 }
@@ -106,22 +104,15 @@ func (j *Journal) Add(e Entry) uint64 {
 func (j *Journal) Len() int {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
-	if j.full {
-		return len(j.entries)
-	}
-	return j.next
+	return len(j.entries)
 }
 
 // List returns matching entries, newest first.
 func (j *Journal) List(f Filter) []Entry {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
-	n := j.next
-	if j.full {
-		n = len(j.entries)
-	}
 	out := []Entry{}
-	for i := 0; i < n; i++ {
+	for i := range len(j.entries) {
 		idx := j.next - 1 - i
 		if idx < 0 {
 			idx += len(j.entries)
@@ -142,5 +133,5 @@ func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.entries = nil
-	j.next, j.full = 0, false
+	j.next = 0
 }
