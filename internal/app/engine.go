@@ -16,12 +16,7 @@ import (
 )
 
 func (a *App) newControl() http.Handler {
-	var extra []provider.Route
-	for _, p := range a.cfg.Providers {
-		extra = append(extra, p.ControlRoutes()...)
-	}
-	extra = append(extra, a.engineRoutes()...)
-	return control.New(a, extra)
+	return control.New(a, append(a.ControlRoutes(), a.engineRoutes()...))
 }
 
 func (a *App) serveControl(w http.ResponseWriter, r *http.Request, id, path string) {

@@ -129,7 +129,6 @@ type eventItem struct {
 	Error  string     `json:"error,omitempty"`
 	RanAt  *time.Time `json:"ranAt,omitempty"`
 	run    func(tenant.State) error
-	cancel func() bool
 }
 
 const eventsKey = "events"
@@ -151,7 +150,7 @@ func (a *App) scheduleEvents(w *tenant.World, l *loaded) {
 }
 
 func (a *App) arm(w *tenant.World, log *eventLog, item *eventItem) {
-	item.cancel = w.Clock.At(item.Due, func() {
+	w.Clock.At(item.Due, func() {
 		err := item.run(w.State(item.Event.Provider))
 		now := w.Clock.Now()
 		log.mu.Lock()
@@ -196,10 +195,9 @@ func (a *App) importEvents(w *tenant.World, raw json.RawMessage) error {
 	}
 	log.mu.Lock()
 	defer log.mu.Unlock()
+	// The world's clock was cleared before the import, so no event timer of
+	// the fresh world is armed any more.
 	for _, it := range log.items {
-		if it.cancel != nil {
-			it.cancel()
-		}
 		if saved, ok := byID[it.ID]; ok {
 			it.Status, it.Error, it.RanAt = saved.Status, saved.Error, saved.RanAt
 		}

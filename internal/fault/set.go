@@ -72,9 +72,6 @@ func (c countingSource) Uint64() uint64 {
 // NewSet returns an empty set whose random sources derive from seed.
 func NewSet(seed int64) *Set { return &Set{seed: seed} }
 
-// Seed returns the set's seed.
-func (s *Set) Seed() int64 { return s.seed }
-
 func (s *Set) newEntry(r Rule, stats Stats) (*entry, error) {
 	pat, err := ParsePattern(r.Route)
 	if err != nil {

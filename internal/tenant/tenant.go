@@ -163,13 +163,6 @@ func NewRegistry(f Factory) *Registry {
 	return &Registry{worlds: map[string]*World{}, factory: f}
 }
 
-// SetFactory replaces how new worlds are built (a scenario reload).
-func (r *Registry) SetFactory(f Factory) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.factory = f
-}
-
 // Get returns the tenant's world, creating it on first use.
 func (r *Registry) Get(id string) (*World, error) {
 	r.mu.Lock()
@@ -241,10 +234,7 @@ func (r *Registry) Reset(id string, mode clock.Mode) (*World, error) {
 	if !ValidID(id) {
 		return nil, fmt.Errorf("invalid tenant id %q", id)
 	}
-	r.mu.Lock()
-	f := r.factory
-	r.mu.Unlock()
-	w, err := f(id, mode)
+	w, err := r.factory(id, mode)
 	if err != nil {
 		return nil, err
 	}

@@ -230,15 +230,6 @@ func TestResetFactoryError(t *testing.T) {
 	assert.Same(t, old, got, "a failed reset keeps the old world")
 }
 
-func TestSetFactory(t *testing.T) {
-	r := NewRegistry(newFactory().build)
-	other := newFactory()
-	r.SetFactory(other.build)
-	_, err := r.Get("x")
-	require.NoError(t, err)
-	assert.Equal(t, 1, other.count("x"))
-}
-
 func TestDelete(t *testing.T) {
 	f := newFactory()
 	r := NewRegistry(f.build)
