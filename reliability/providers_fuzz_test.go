@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/telecomsim/simulator/internal/provider"
@@ -23,7 +22,6 @@ import (
 type fuzzSim struct {
 	*sim
 	routes []routeInfo
-	once   sync.Once
 }
 
 func newFuzzSim(f *testing.F) *fuzzSim {

@@ -16,7 +16,6 @@ type Client struct {
 	Secret       string
 	Name         string
 	RedirectURIs []string
-	PublicKeyPEM string
 	PublicKey    *rsa.PublicKey
 }
 

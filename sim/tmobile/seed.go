@@ -88,20 +88,19 @@ type PoPSpec struct {
 
 // settings is a checked Config with defaults applied.
 type settings struct {
-	Clients      []*Client
-	Users        []UserSpec
-	AccessTTL    time.Duration
-	RefreshTTL   time.Duration
-	CodeTTL      time.Duration
-	PageTTL      time.Duration
-	Scope        string
-	Processing   time.Duration
-	PoP          popPolicy
-	ReplayCache  int
-	AuthStatus   int
-	Issuer       string
-	ChannelBase  string
-	lineSettings map[string]LineSpec
+	Clients     []*Client
+	Users       []UserSpec
+	AccessTTL   time.Duration
+	RefreshTTL  time.Duration
+	CodeTTL     time.Duration
+	PageTTL     time.Duration
+	Scope       string
+	Processing  time.Duration
+	PoP         popPolicy
+	ReplayCache int
+	AuthStatus  int
+	Issuer      string
+	ChannelBase string
 }
 
 func durOr(d *scenario.Duration, def time.Duration) time.Duration {
@@ -216,12 +215,11 @@ func configure(sec scenario.Section) (*settings, error) {
 			name = cs.ClientID
 		}
 		s.Clients = append(s.Clients, &Client{ID: cs.ClientID, Secret: cs.ClientSecret, Name: name,
-			RedirectURIs: cs.RedirectURIs, PublicKeyPEM: cs.PopPublicKey, PublicKey: key})
+			RedirectURIs: cs.RedirectURIs, PublicKey: key})
 	}
 
 	logins := map[string]bool{}
 	msisdns := map[string]bool{}
-	s.lineSettings = map[string]LineSpec{}
 	for i, u := range c.Users {
 		if u.Login == "" {
 			ps = append(ps, sec.At(fmt.Sprintf("users[%d]", i), "login is required"))
@@ -248,7 +246,6 @@ func configure(sec scenario.Section) (*settings, error) {
 					ps = append(ps, sec.At(at+".e911", msg))
 				}
 			}
-			s.lineSettings[l.MSISDN] = l
 		}
 	}
 	if err := ps.Err(); err != nil {
