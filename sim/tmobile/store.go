@@ -59,6 +59,7 @@ type Store struct {
 	tokens    map[string]*Token
 	e911      map[string]*E911Session
 	jtis      map[string]int64 // clientID + " " + jti -> exp (unix seconds)
+	prunedTo  int64            // the cutoff jtis were last pruned to
 	timers    map[string]func() bool
 	tokenCode map[string]string // token value -> code it was issued for
 }
@@ -115,7 +116,7 @@ func (s *Store) reset() {
 	s.links = map[string]*Link{}
 	s.tokens = map[string]*Token{}
 	s.e911 = map[string]*E911Session{}
-	s.jtis = map[string]int64{}
+	s.jtis, s.prunedTo = map[string]int64{}, 0
 	s.tokenCode = map[string]string{}
 	if s.timers == nil {
 		s.timers = map[string]func() bool{}
@@ -181,7 +182,12 @@ func (s *Store) CheckPoP(c *Client, token string, req popRequest) *Error {
 		return newErr(s.set.AuthStatus, ReasonPoPReplayed, "PoP token (X-Authorization): jti "+claims.Jti+" was already used",
 			"The request could not be authenticated.")
 	}
-	s.pruneJTIsLocked(now.Unix() - skew)
+	if cutoff := now.Unix() - skew; cutoff != s.prunedTo {
+		// Expiries are whole seconds and an expired token never gets this
+		// far, so within one second there is nothing new to prune.
+		s.pruneJTIsLocked(cutoff)
+		s.prunedTo = cutoff
+	}
 	if s.set.ReplayCache > 0 && len(s.jtis) >= s.set.ReplayCache {
 		// Full of live tokens: forget the one expiring first.
 		var oldest string
