@@ -30,6 +30,11 @@
       else if (k === 'dataset') Object.assign(el.dataset, v);
       else el.setAttribute(k, v === true ? '' : String(v));
     }
+    return appendKids(el, kids);
+  }
+  // appendKids appends children, flattening lists, skipping null, undefined
+  // and false, and turning other values into text.
+  function appendKids(el, kids) {
     for (const kid of kids.flat(Infinity)) {
       if (kid === undefined || kid === null || kid === false) continue;
       el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
@@ -37,15 +42,10 @@
     return el;
   }
 
-  // fill replaces an element's children, flattening lists and skipping
-  // null, like h.
+  // fill replaces an element's children, like h.
   function fill(el, ...kids) {
     el.replaceChildren();
-    for (const kid of kids.flat(Infinity)) {
-      if (kid === undefined || kid === null || kid === false) continue;
-      el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-    }
-    return el;
+    return appendKids(el, kids);
   }
 
   // ---- control API -------------------------------------------------------
@@ -756,6 +756,13 @@
     return h('div', { class: 'scroll' }, h('table', { class: 'data', dataset: { path } }, h('thead', {}, head), body));
   }
 
+  // pathVar matches a route template's variables: {id} or {file:.+}.
+  const pathVar = /\{([^}:]+)(:[^}]*)?\}/g;
+  // fillPath puts each variable's value (from get), URL-encoded, into a
+  // route template.
+  function fillPath(path, get) {
+    return path.replace(pathVar, (_, v) => encodeURIComponent(get(v)));
+  }
   // Levers: the provider's own control endpoints, listed by GET /__sim/.
   function providerLevers(prov) {
     const out = [];
@@ -763,7 +770,7 @@
       const [method, full] = ep.split(' ');
       if (!full || !full.startsWith('/__sim/' + prov + '/')) continue;
       const path = full.slice('/__sim'.length);
-      out.push({ method, path, vars: [...path.matchAll(/\{([^}:]+)(:[^}]*)?\}/g)].map((m) => m[1]) });
+      out.push({ method, path, vars: [...path.matchAll(pathVar)].map((m) => m[1]) });
     }
     return out;
   }
@@ -790,8 +797,7 @@
     if (lv.method !== 'GET' && lv.method !== 'DELETE') fields.push({ name: 'body', label: 'JSON body (optional)', multiline: true });
     const got = await ask(lv.method + ' /__sim' + lv.path, fields, 'Send');
     if (!got) return;
-    let path = lv.path;
-    for (const v of lv.vars) path = path.replace(new RegExp('\\{' + v + '(:[^}]*)?\\}'), encodeURIComponent(got['var:' + v] || ''));
+    const path = fillPath(lv.path, (v) => got['var:' + v] || '');
     const body = got.body && got.body.trim() ? got.body : undefined;
     const res = await lever(lv.method, path, body);
     if (res.ok) showLeverResult(lv.method + ' ' + path, res);
@@ -812,8 +818,7 @@
           h('span', { class: 'method' }, lv.method), h('code', {}, '/__sim' + lv.path), inputs, bodyBox, h('button', { type: 'submit' }, 'Send'));
         form.addEventListener('submit', async (e) => {
           e.preventDefault();
-          let path = lv.path;
-          for (const v of lv.vars) path = path.replace(new RegExp('\\{' + v + '(:[^}]*)?\\}'), encodeURIComponent(form.elements[v].value.trim()));
+          const path = fillPath(lv.path, (v) => form.elements[v].value.trim());
           const b = form.elements.body && form.elements.body.value.trim() ? form.elements.body.value : undefined;
           const res = await call(lv.method, path, b);
           showLeverResult(lv.method + ' ' + path, res);
