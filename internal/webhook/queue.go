@@ -137,16 +137,23 @@ func (q *Queue) Enqueue(m Message) Delivery {
 	}
 	d.Fault = q.faultForLocked(d)
 	q.deliveries[d.ID] = d
-	q.fifo[d.lane()] = append(q.fifo[d.lane()], d.ID)
 	due := now
 	if d.Fault != nil && d.Fault.Delay > 0 {
 		due = now.Add(d.Fault.Delay.D())
 	}
 	d.NextAttemptAt = &due
-	if len(q.fifo[d.lane()]) == 1 {
+	q.queueLocked(d, due)
+	return d.clone()
+}
+
+// queueLocked puts a pending delivery at the end of its lane and, when it
+// is the lane's head, arms its attempt for due.
+func (q *Queue) queueLocked(d *Delivery, due time.Time) {
+	lane := d.lane()
+	q.fifo[lane] = append(q.fifo[lane], d.ID)
+	if len(q.fifo[lane]) == 1 {
 		q.armLocked(d, due)
 	}
-	return d.clone()
 }
 
 func (q *Queue) faultForLocked(d *Delivery) *FaultEffect {
@@ -556,10 +563,7 @@ func (q *Queue) Replay(id string) (Delivery, error) {
 	d.AttemptsLeft, d.Queued = q.opt.Attempts, q.seq
 	d.Replays++
 	d.NextAttemptAt = &now
-	q.fifo[d.lane()] = append(q.fifo[d.lane()], d.ID)
-	if len(q.fifo[d.lane()]) == 1 {
-		q.armLocked(d, now)
-	}
+	q.queueLocked(d, now)
 	return d.clone(), nil
 }
 
