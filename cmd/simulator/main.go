@@ -91,4 +91,5 @@ serve flags (each also read from the environment variable in brackets):
   --max-tenants N      cap on live tenants, least recently used evicted [SIM_MAX_TENANTS] (default 10000)
   --watch              reload --scenario FILE when it or an included file changes; a bad one keeps the old [SIM_WATCH=1]
   --state-file FILE    save every tenant (clock, state, pending callbacks) on shutdown, restore at start [SIM_STATE_FILE]
+  --replica-name NAME  sent as X-Sim-Replica on every answer [SIM_REPLICA_NAME] (default: the host name)
 `

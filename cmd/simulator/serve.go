@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +40,7 @@ type serveOptions struct {
 	maxTenants int
 	watch      bool
 	stateFile  string
+	replica    string
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveOptions, error) {
@@ -59,6 +61,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	fs.StringVar(&o.adminToken, "admin-token", env("SIM_ADMIN_TOKEN", ""), "admin token for /__sim")
 	fs.BoolVar(&o.watch, "watch", env("SIM_WATCH", "") == "true" || env("SIM_WATCH", "") == "1", "reload the scenario file when it changes")
 	fs.StringVar(&o.stateFile, "state-file", env("SIM_STATE_FILE", ""), "save every tenant on shutdown and restore at start")
+	fs.StringVar(&o.replica, "replica-name", env("SIM_REPLICA_NAME", hostname()), "name sent in X-Sim-Replica on every answer")
 	maxT, err := strconv.Atoi(env("SIM_MAX_TENANTS", "10000"))
 	if err != nil {
 		return nil, fmt.Errorf("SIM_MAX_TENANTS: %w", err)
@@ -81,6 +84,16 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 		}
 	}
 	return o, nil
+}
+
+// hostname is the default replica name: a StatefulSet pod's host name is
+// its stable name (sim-0, sim-1, ...).
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return ""
+	}
+	return h
 }
 
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {
@@ -114,7 +127,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: version, AdminToken: o.adminToken, MaxTenants: o.maxTenants})
+	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: version, AdminToken: o.adminToken, MaxTenants: o.maxTenants, Replica: o.replica})
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,14 @@ type Config struct {
 	MaxTenants int
 	// AdminToken, when set, is required (as a Bearer token) on /__sim.
 	AdminToken string
+	// Replica names this process in the X-Sim-Replica header of every
+	// answer, so people and tests behind a load balancer can see which
+	// replica holds a tenant; empty sends no header.
+	Replica string
 }
+
+// ReplicaHeader names the replica that answered (Config.Replica).
+const ReplicaHeader = "X-Sim-Replica"
 
 type mount struct {
 	p       provider.Provider
@@ -75,6 +82,8 @@ type App struct {
 	current *loaded
 	// perTenant holds scenarios loaded into one tenant with PUT /__sim/scenario.
 	perTenant map[string]*loaded
+	// replica is the X-Sim-Replica value, built once (nil: no header).
+	replica []string
 }
 
 // New builds the simulator from a scenario.
@@ -92,6 +101,9 @@ func New(cfg Config) (*App, error) {
 		cfg.MaxTenants = 10000
 	}
 	a := &App{cfg: cfg, log: cfg.Logger, byName: map[string]*mount{}, perTenant: map[string]*loaded{}}
+	if cfg.Replica != "" {
+		a.replica = []string{cfg.Replica}
+	}
 	for _, p := range cfg.Providers {
 		info := p.Info()
 		m := &mount{p: p, info: info, spec: oas.NewLazy(p.OpenAPI()), routes: p.Routes()}
@@ -273,6 +285,7 @@ func (a *App) ProviderHandler(name string) (http.Handler, error) {
 		return nil, fmt.Errorf("unknown provider %q (known: %s)", name, strings.Join(a.served(), ", "))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.stampReplica(w)
 		defer a.recoverTo(w, r, m)
 		id, path, ok := splitTenant(r)
 		if !ok {
@@ -304,7 +317,16 @@ func splitTenant(r *http.Request) (id, path string, ok bool) {
 	return tenant.Default, path, true
 }
 
+// stampReplica names this replica on the answer; the header map key is
+// already canonical, so this costs no allocation per request.
+func (a *App) stampReplica(w http.ResponseWriter) {
+	if a.replica != nil {
+		w.Header()[ReplicaHeader] = a.replica
+	}
+}
+
 func (a *App) serve(w http.ResponseWriter, r *http.Request) {
+	a.stampReplica(w)
 	defer a.recoverTo(w, r, nil)
 	id, path, ok := splitTenant(r)
 	if !ok {
