@@ -215,7 +215,9 @@ func (o *objects) crossCheck() []error {
 
 func (o *objects) checkPod(owner string, spec *corev1.PodSpec, claims []corev1.PersistentVolumeClaim) []error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("StatefulSet %s: "+format, append([]any{owner}, args...)...)) }
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("StatefulSet %s: "+format, append([]any{owner}, args...)...))
+	}
 	volumes := map[string]bool{}
 	for _, v := range spec.Volumes {
 		volumes[v.Name] = true
