@@ -88,6 +88,7 @@ func TestCtlVerbs(t *testing.T) {
 		{name: "clock set backwards", args: []string{"clock", "set", "2020-01-01T00:00:00Z"}, code: exitRefused, stderr: "409"},
 		{name: "clock without a duration", args: []string{"clock", "advance"}, code: exitUsage, stderr: "want a duration"},
 		{name: "journal", args: []string{"journal", "--provider", "flowroute"}, stdout: "flowroute  POST   /v2/cnams -> 201"},
+		{name: "journal json", args: []string{"journal", "--json"}, stdout: `"entries": [`},
 		{name: "journal filter", args: []string{"journal", "--method", "GET"}, empty: true},
 		{name: "journal bad status", args: []string{"journal", "--status", "x"}, code: exitRefused, stderr: "status: want a non-negative integer"},
 		{name: "verify ok", args: []string{"verify", "--method", "POST", "--path", "/v2/cnams", "--body", `{"value":"Acme Labs"}`, "--exactly", "1"}, stdout: "ok: 1 matching request(s), expected exactly 1"},

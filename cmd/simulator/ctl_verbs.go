@@ -224,6 +224,10 @@ func ctlJournal(ctx context.Context, c *ctl, args []string) error {
 			}
 			return err
 		}
+		if !*follow && c.json {
+			c.printJSON(data)
+			return nil
+		}
 		var out struct {
 			Entries []json.RawMessage `json:"entries"`
 		}

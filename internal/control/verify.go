@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/telecomsim/simulator/internal/fault"
@@ -89,6 +90,23 @@ func newExpectation(req verifyRequest, infos []provider.Info) (*expectation, err
 	if x.provider != "" {
 		if _, ok := x.infos[x.provider]; !ok {
 			return nil, fmt.Errorf("provider: no provider %q", x.provider)
+		}
+	}
+	// A query string written into the path joins the query fields.
+	if p, q, ok := strings.Cut(req.Path, "?"); ok {
+		vals, err := url.ParseQuery(q)
+		if err != nil {
+			return nil, fmt.Errorf("path: bad query string: %v", err)
+		}
+		req.Path = p
+		x.query = map[string]string{}
+		for k, v := range req.Query {
+			x.query[k] = v
+		}
+		for k, vs := range vals {
+			if _, given := x.query[k]; !given {
+				x.query[k] = vs[0]
+			}
 		}
 	}
 	if strings.TrimSpace(req.Path) == "" {
