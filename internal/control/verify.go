@@ -37,8 +37,10 @@ type countSpec struct {
 // maxListed caps the matches and near misses a verify answer lists (the
 // count is always complete).
 const (
-	maxListed     = 50
-	maxNearMisses = 5
+	maxListed      = 50
+	maxNearMisses  = 5
+	maxPathLen     = 2048
+	maxDoubleStars = 3
 )
 
 // verifyResult is the answer: whether the count holds, the matching
@@ -111,6 +113,11 @@ func newExpectation(req verifyRequest, infos []provider.Info) (*expectation, err
 	}
 	if strings.TrimSpace(req.Path) == "" {
 		return nil, fmt.Errorf(`path: required, e.g. "/v2/cnams", "/v2/cnams/{id}" or "/v2/cnams/*"`)
+	}
+	// "**" backtracks: a few of them are all a path needs, and the bound
+	// keeps matching cheap whatever the request holds.
+	if len(req.Path) > maxPathLen || strings.Count(req.Path, "**") > maxDoubleStars {
+		return nil, fmt.Errorf("path: at most %d characters and %d \"**\" segments", maxPathLen, maxDoubleStars)
 	}
 	p, err := fault.ParsePattern(req.Path)
 	if err != nil {

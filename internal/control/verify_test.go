@@ -149,6 +149,7 @@ func TestVerifyRefusesBadInput(t *testing.T) {
 		{"bad path", `{"path":"v2/cnams"}`, "path:"},
 		{"bad glob", `{"path":"/v2/[a"}`, "path:"},
 		{"bad query", `{"path":"/v2/cnams?a=%zz"}`, "path: bad query string"},
+		{"too many double stars", `{"path":"/**/a/**/b/**/c/**"}`, `3 "**" segments`},
 		{"two methods", `{"method":"GET","path":"POST /v2/cnams"}`, "path names method POST but method is GET"},
 		{"unknown provider", `{"provider":"acme","path":"/x"}`, `no provider "acme"`},
 		{"negative count", `{"path":"/x","count":{"atLeast":-1}}`, "count.atLeast: must not be negative"},
