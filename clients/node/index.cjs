@@ -375,7 +375,7 @@ class Tenant {
   /**
    * Throws a VerificationError (with the closest requests and what differed)
    * unless the tenant received such requests. Either (method, path, times)
-   * where path is a suffix of the request path (a template or glob works
+   * where the request path ends with path's segments (a template or glob works
    * too) and times defaults to "at least once", or one verify object.
    */
   async expectCalled(method, p, times) {

@@ -250,7 +250,7 @@ export class Tenant {
   journal(filter?: JournalFilter): Promise<JournalEntry[]>;
   clearJournal(): Promise<void>;
   verify(expect: Expectation): Promise<Verification>;
-  /** Path is a suffix of the request path; times defaults to at least once. Rejects with VerificationError. */
+  /** The request path ends with path's segments (templates and globs work); times defaults to at least once. Rejects with VerificationError. */
   expectCalled(method: string, path: string, times?: number): Promise<Verification>;
   expectCalled(expect: Expectation): Promise<Verification>;
   inbox(name?: string): Inbox;

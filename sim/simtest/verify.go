@@ -88,10 +88,10 @@ func (s *Server) RequireVerified(t testing.TB, x Expect) Verification {
 }
 
 // RequireCalled fails t unless the tenant received exactly n requests with
-// the method whose path ends with path (a provider-relative path such as
-// "/v2/cnams" or "/cnam", or a template such as "/v2/cnams/{id}"). On
-// failure it prints the closest requests and what differed. A nil t uses
-// the Server's own failure reporting.
+// the method whose path ends with the segments of path (a provider-relative
+// path such as "/v2/cnams" or "/cnam", or a template such as
+// "/v2/cnams/{id}"). On failure it prints the closest requests and what
+// differed. A nil t uses the Server's own failure reporting.
 func (s *Server) RequireCalled(t testing.TB, method, path string, n int) {
 	t = s.tbOr(t)
 	t.Helper()

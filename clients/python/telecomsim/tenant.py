@@ -137,7 +137,7 @@ class Tenant:
 
     def expect_called(self, method: str, path: str, times: Optional[int] = None, **fields: Any) -> Dict[str, Any]:
         """Raise VerificationError (an AssertionError listing the closest requests and what differed)
-        unless the tenant received such requests. path is a suffix of the request path (a template or
+        unless the tenant received such requests. The request path ends with path's segments (a template or
         glob works too); times defaults to at least once."""
         if times is not None:
             fields["count"] = {"exactly": times}
