@@ -184,7 +184,12 @@ class Simulator {
     const sim = new Simulator(base, { adminToken, child, tmp: scen && scen.dir });
     sim._exited = exited;
     sim._killOnExit = killOnExit;
-    await sim.waitHealthy(timeout);
+    try {
+      await sim.waitHealthy(timeout);
+    } catch (err) {
+      await sim.stop();
+      throw err;
+    }
     return sim;
   }
 

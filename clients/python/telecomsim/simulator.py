@@ -187,7 +187,11 @@ class Simulator:
         sim = cls(base[0], admin_token)
         sim._proc, sim._tmp = proc, tmp
         atexit.register(sim._kill_at_exit)
-        sim.wait_healthy(start_timeout)
+        try:
+            sim.wait_healthy(start_timeout)
+        except SimulatorError:
+            sim.stop()
+            raise
         return sim
 
     def _kill_at_exit(self):
