@@ -7,10 +7,12 @@
 //	simulator routes
 //	simulator version
 //	simulator healthcheck [--url http://127.0.0.1:8080/__sim/health]
+//	simulator ctl [--url URL] [--tenant T] [--token TOKEN] [--json] VERB ...
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,10 +29,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		if err != errSilent {
+		if !errors.Is(err, errSilent) {
 			fmt.Fprintln(os.Stderr, "simulator:", err)
 		}
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -65,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "healthcheck":
 		return healthcheck(ctx, args, getenv, stdout)
+	case "ctl":
+		return runCtl(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -80,6 +84,7 @@ const usage = `usage:
   simulator schema               print the JSON Schema of scenario files
   simulator version              print the version
   simulator healthcheck          exit 0 when a running simulator answers /__sim/health
+  simulator ctl VERB ...         drive a running simulator (clock, journal, faults, verify...; ctl help)
 
 serve flags (each also read from the environment variable in brackets):
   --addr ADDR          main listen address [SIM_ADDR] (default :8080)

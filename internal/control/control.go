@@ -1,7 +1,8 @@
 // Package control is the simulator's /__sim control API: health, reset,
-// clock, journal, tenants, state export/import, providers and their specs,
-// scenarios, plus every provider's own levers. It is tenant-scoped exactly
-// like provider routes (/t/{tenant}/__sim/... or X-Sim-Tenant).
+// clock, journal and request verification, tenants, state export/import,
+// providers and their specs, scenarios, plus every provider's own levers. It
+// is tenant-scoped exactly like provider routes (/t/{tenant}/__sim/... or
+// X-Sim-Tenant).
 package control
 
 import (
@@ -70,6 +71,7 @@ func New(e Engine, extra []provider.Route) *Handler {
 	r.HandleFunc("/clock/mode", h.world(h.setMode)).Methods(http.MethodPost)
 	r.HandleFunc("/journal", h.world(h.journal)).Methods(http.MethodGet)
 	r.HandleFunc("/journal", h.world(h.clearJournal)).Methods(http.MethodDelete)
+	r.HandleFunc("/verify", h.world(h.verify)).Methods(http.MethodPost)
 	r.HandleFunc("/tenants", h.tenants).Methods(http.MethodGet)
 	r.HandleFunc("/tenants/{id}", h.deleteTenant).Methods(http.MethodDelete)
 	r.HandleFunc("/state", h.world(h.export)).Methods(http.MethodGet)

@@ -247,3 +247,26 @@ func ExampleServer_InboxNamed() {
 	// Output:
 	// uns-sna 833-990-0238 0222 Yes
 }
+
+// Verify asks whether requests were made; when too few were, the answer
+// lists the closest others and what differed, which RequireVerified and
+// RequireCalled print on failure.
+func ExampleServer_Verify() {
+	srv, err := simtest.NewServer()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	auth := map[string]string{"Authorization": "Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ==", "Content-Type": "application/json"}
+	send("POST", srv.URL("flowroute")+"/cnams", auth, `{"value":"Acme Labs"}`, nil)
+
+	v := srv.Verify(simtest.Expect{Method: "POST", Path: "/v2/cnams", Body: map[string]any{"value": "Acme Labs"}, Count: simtest.Exactly(1)})
+	fmt.Println(v.OK, v.Count)
+	v = srv.Verify(simtest.Expect{Method: "POST", Path: "/v2/cnams", Body: map[string]any{"value": "ACME LABS"}})
+	fmt.Println(v.Message)
+	// Output:
+	// true 1
+	// expected at least 1 request(s) matching POST /v2/cnams, got 0; closest requests:
+	//   POST /v2/cnams -> 201 (flowroute)
+	//     body.value: expected "ACME LABS", got "Acme Labs"
+}

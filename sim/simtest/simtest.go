@@ -423,23 +423,6 @@ func (s *Server) Journal(f Filter) []Entry {
 	return out.Entries
 }
 
-// RequireCalled fails t unless the tenant received exactly n requests with
-// the method whose path ends with path (a provider-relative path such as
-// "/v2/cnams" or "/cnam"). A nil t uses the Server's own failure reporting.
-func (s *Server) RequireCalled(t testing.TB, method, path string, n int) {
-	t = s.tbOr(t)
-	t.Helper()
-	got := 0
-	for _, e := range s.Journal(Filter{Method: method}) {
-		if strings.HasSuffix(e.Path, path) {
-			got++
-		}
-	}
-	if got != n {
-		t.Fatalf("simtest: %s %s called %d times, want %d", method, path, got, n)
-	}
-}
-
 // exchange returns the checker of a provider's answers for this tenant,
 // building it (a router over the whole OpenAPI document) once.
 func (s *Server) exchange(name string) (*oas.Exchange, error) {
