@@ -23,12 +23,24 @@ type StateRow struct {
 	CountryID int    `json:"country_id"`
 }
 
-// RateCenter is one footprint (rate center and NPA) of a state.
+// RateCenter is one footprint of the live catalogue: a rate center of a
+// state, numbered with an NPA and LATA from the state's area codes.
 type RateCenter struct {
 	FootprintID int    `json:"footprint_id"`
 	RateCenter  string `json:"rate_center"`
-	NPA         string `json:"npa"`
-	LATA        string `json:"lata"`
+	NPA         string `json:"-"`
+	LATA        string `json:"-"`
+	State       string `json:"-"`
+	seq         int    // position in the whole catalogue (states in fixture order, names in order)
+	nxx         string // the exchange its numbers use (unique within its NPA)
+}
+
+// areaCode is an NPA and LATA of a state; with a rate center it pins that
+// rate center to it.
+type areaCode struct {
+	NPA        string `json:"npa"`
+	LATA       string `json:"lata"`
+	RateCenter string `json:"rate_center"`
 }
 
 // CountryRow is a row of GET /countries plus the cities offered.
@@ -47,21 +59,28 @@ type CountryRow struct {
 
 type fixtureSet struct {
 	States      []StateRow
-	RateCenters map[string][]RateCenter
+	RateCenters map[string][]RateCenter // by state code, sorted by name
 	Countries   []CountryRow
 	stateByCode map[string]StateRow
+	rcByName    map[string]map[string]int // state -> name -> index in RateCenters[state]
+	byNPA       map[string][]*RateCenter  // NPA -> its rate centers, in catalogue order
+	byFootprint map[int]*RateCenter
+	total       int // rate centers in the catalogue
 }
 
 var fx = loadFixtures()
 
 func loadFixtures() *fixtureSet {
 	f := &fixtureSet{stateByCode: map[string]StateRow{}}
+	var codes map[string][]areaCode
 	mustJSON("data/states.json", &f.States)
 	mustJSON("data/ratecenters.json", &f.RateCenters)
+	mustJSON("data/areacodes.json", &codes)
 	mustJSON("data/countries.json", &f.Countries)
 	for _, s := range f.States {
 		f.stateByCode[s.StateCode] = s
 	}
+	f.index(codes)
 	return f
 }
 
@@ -91,9 +110,24 @@ func (f *fixtureSet) country(key string) (CountryRow, bool) {
 	return CountryRow{}, false
 }
 
-// footprint finds a rate center of a state by name or footprint id.
+// footprints lists a state's rate centers, sorted by name.
 func (f *fixtureSet) footprints(state string) []RateCenter {
-	return f.RateCenters[strings.ToUpper(state)]
+	return f.RateCenters[strings.ToUpper(strings.TrimSpace(state))]
+}
+
+// rateCenter finds a rate center of a state by name or footprint id.
+func (f *fixtureSet) rateCenter(state, key string) (*RateCenter, bool) {
+	key = strings.ToUpper(strings.TrimSpace(key))
+	state = strings.ToUpper(strings.TrimSpace(state))
+	if i, ok := f.rcByName[state][key]; ok {
+		return &f.RateCenters[state][i], true
+	}
+	if id, err := strconv.Atoi(key); err == nil {
+		if rc := f.byFootprint[id]; rc != nil && rc.State == state {
+			return rc, true
+		}
+	}
+	return nil, false
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

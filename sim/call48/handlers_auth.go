@@ -100,7 +100,7 @@ func handleCountries(w http.ResponseWriter, r *http.Request) {
 }
 
 func handleStates(w http.ResponseWriter, r *http.Request) {
-	ok(w, o("error", nil, "total", len(fx.States), "data", fx.States))
+	ok(w, o("error", nil, "total", len(fx.States), "data", fx.States, "code", 200))
 }
 
 func handleRateCenters(w http.ResponseWriter, r *http.Request) {
@@ -117,7 +117,7 @@ func handleRateCenters(w http.ResponseWriter, r *http.Request) {
 	for _, rc := range fx.footprints(st) {
 		rows = append(rows, o("footprint_id", rc.FootprintID, "rate_center", rc.RateCenter))
 	}
-	ok(w, o("code", 200, "error", nil, "data", rows))
+	ok(w, o("error", nil, "total", len(rows), "data", rows, "code", 200))
 }
 
 func handleVerifyAddress(w http.ResponseWriter, r *http.Request) {

@@ -10,32 +10,27 @@ import (
 
 // --- search and purchase ------------------------------------------------------------
 
-type localRow struct {
-	DID          string `json:"did"`
-	Number       string `json:"number"`
-	NPA          string `json:"npa"`
-	NXX          string `json:"nxx"`
-	XXXX         string `json:"xxxx"`
-	Fax          string `json:"fax"`
-	Tier         int    `json:"tier"`
-	Type         string `json:"type"`
-	State        string `json:"state"`
-	RateCenter   string `json:"ratecenter"`
-	LocData      string `json:"locData"`
-	DIDID        int    `json:"did_id"`
-	DIDNumber    string `json:"did_number"`
-	DIDTypeID    int    `json:"did_type_id"`
-	StateID      int    `json:"state_id"`
-	RateCenterID int    `json:"rate_center_id"`
-	DIDStatusID  int    `json:"did_status_id"`
-	VendorID     int    `json:"vendor_id"`
-}
-
-type tollRow struct {
-	NPA       string `json:"npa"`
-	NXX       string `json:"nxx"`
-	XXXX      string `json:"xxxx"`
-	DIDNumber string `json:"did_number"`
+// numberRow is a local or toll row of GET /search as the live service
+// answers it: integer ids, the 10-digit number, the catalogue's ids and the
+// row's own prices (by vendor). Toll rows have no state or rate center.
+type numberRow struct {
+	DIDID        int     `json:"did_id"`
+	DIDNumber    string  `json:"did_number"`
+	DID          int     `json:"did"`
+	Number       string  `json:"number"`
+	NPA          string  `json:"npa"`
+	NXX          string  `json:"nxx"`
+	XXXX         string  `json:"xxxx"`
+	DIDTypeID    int     `json:"did_type_id"`
+	StateID      *int    `json:"state_id"`
+	RateCenterID *int    `json:"rate_center_id"`
+	DIDStatusID  int     `json:"did_status_id"`
+	VendorID     int     `json:"vendor_id"`
+	RateCenter   *string `json:"ratecenter"`
+	State        *string `json:"state"`
+	LocData      *string `json:"locData"`
+	Monthly      string  `json:"monthly"`
+	Setup        string  `json:"setup"`
 }
 
 type intlRow struct {
@@ -71,29 +66,27 @@ func handleSearch(w http.ResponseWriter, r *http.Request) {
 		ok(w, o("code", 200, "error", nil, "data", rows))
 		return
 	}
-	var rows any
-	if res.Kind == KindLocal {
-		lr := []localRow{}
-		for i, n := range res.Numbers {
+	rows := make([]numberRow, 0, len(res.Numbers))
+	for i, n := range res.Numbers {
+		setup, monthly := storeOf(r).cfg.vendorPrice(res.Kind, n.Vendor)
+		row := numberRow{DIDID: n.InvID, DIDNumber: n.Number, DID: n.InvID, Number: n.Number, NPA: n.Number[:3], NXX: n.Number[3:6], XXXX: n.Number[6:],
+			DIDTypeID: didTypeIDs["TF"], DIDStatusID: 1, VendorID: max(n.Vendor, 1), Monthly: monthly.String(), Setup: setup.String()}
+		if res.Kind == KindLocal {
 			st, _ := fx.state(n.State)
-			vendor := 1
-			if n.Platform == PlatformPorta {
-				vendor = 2
-			}
-			lr = append(lr, localRow{DID: dashed(n.Number), Number: dashed(n.Number), NPA: n.Number[:3], NXX: n.Number[3:6], XXXX: n.Number[6:],
-				Fax: strconv.FormatBool(n.Fax), Tier: n.Tier, Type: KindLocal, State: n.State, RateCenter: n.RateCenter, LocData: res.LocData[i],
-				DIDID: n.InvID, DIDNumber: n.Number, DIDTypeID: 1, StateID: st.StateID, RateCenterID: n.FootprintID, DIDStatusID: 1, VendorID: vendor})
+			row.DIDTypeID, row.StateID, row.RateCenterID = didTypeIDs["LCL"], &st.StateID, &n.FootprintID
+			row.State, row.RateCenter = &n.State, &n.RateCenter
 		}
-		rows = lr
-	} else {
-		tr := []tollRow{}
-		for _, n := range res.Numbers {
-			tr = append(tr, tollRow{NPA: n.Number[:3], NXX: n.Number[3:6], XXXX: n.Number[6:], DIDNumber: n.Number})
+		if i < len(res.LocData) {
+			row.LocData = &res.LocData[i]
 		}
-		rows = tr
+		rows = append(rows, row)
+	}
+	var loc any
+	if res.Loc != "" {
+		loc = res.Loc
 	}
 	ok(w, o("code", 200, "message", "Successful Operation", "data", o(
-		"result", rows, "loc", res.Loc, "setup", res.Setup.String(), "monthly", res.Monthly.String())))
+		"result", rows, "setup", res.Setup.String(), "monthly", res.Monthly.String(), "uqid", res.UQID, "ttl", jsTime(res.TTL), "loc", loc), "error", nil))
 }
 
 type purchaseItem struct {
@@ -128,7 +121,7 @@ func handlePurchase(w http.ResponseWriter, r *http.Request) {
 	items := make([]PurchaseItem, 0, len(in.Numbers))
 	for _, n := range in.Numbers {
 		items = append(items, PurchaseItem{NPA: strings.TrimSpace(string(n.NPA)), NXX: strings.TrimSpace(string(n.NXX)), XXXX: strings.TrimSpace(string(n.XXXX)),
-			Loc: or(string(n.Loc), string(n.IntlData)), LocData: string(n.LocData), ID: string(n.ID), Name: string(n.Name), Prefix: string(n.Prefix),
+			State: string(n.State), RateCenter: string(n.RateCenter), Loc: or(string(n.Loc), string(n.IntlData)), LocData: string(n.LocData), ID: string(n.ID), Name: string(n.Name), Prefix: string(n.Prefix),
 			Country: string(n.Country), Quantity: n.Quantity.V, FwdTrunkGrpID: n.FwdTrunkGrpID.ptr(), FwdPreconfigured: n.FwdPreconfigured.V})
 	}
 	if _, err := storeOf(r).Purchase(callerOf(r), string(in.Type), items); err != nil {

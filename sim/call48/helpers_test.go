@@ -31,7 +31,8 @@ call48:
     - {username: sub1, password: sub-pass, parent: mark}
   admins:
     - {id: 1, username: spadmin, password: password}
-  inventory: {local: 400, toll: 60, intl: 20}
+  searchTokens: true
+  inventory: {local: 40000, toll: 60, intl: 20}
   trunkGroups:
     - {account: mark, name: Main, extTgid: 52610, ips: ["10.50.250.10:5060"]}
   portIn:

@@ -14,6 +14,7 @@ type claims struct {
 	UUID        string `json:"uuid"`
 	UserType    string `json:"userType"`
 	AccountType string `json:"accountType"`
+	IsShadow    *bool  `json:"is_shadow,omitempty"` // SP admin tokens: false (a shadow login acts as another user)
 	Iat         int64  `json:"iat"`
 	Exp         int64  `json:"exp"`
 }

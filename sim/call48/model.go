@@ -127,6 +127,7 @@ type InvNumber struct {
 	Platform    string `json:"platform"`
 	Fax         bool   `json:"fax"`
 	Tier        int    `json:"tier"`
+	Vendor      int    `json:"vendor,omitempty"` // the carrier behind it: 1 or 4 (OD), 2 (PortaOne)
 	InvID       int    `json:"invId"`
 	Country     string `json:"country,omitempty"`
 	OfferID     string `json:"offerId,omitempty"`

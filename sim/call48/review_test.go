@@ -76,8 +76,14 @@ func TestResponsesKeepTheDocumentsKeyOrder(t *testing.T) {
 		path []string
 		want []string
 	}{
-		{"local search", e.do("GET", "/api/v4/search?type=local&state=GA&limit=1", tok, nil).Body, nil, []string{"code", "message", "data"}},
-		{"local search data", e.do("GET", "/api/v4/search?type=local&state=GA&limit=1", tok, nil).Body, []string{"data"}, []string{"result", "loc", "setup", "monthly"}},
+		// search, states and rate centers in the live service's order (the facts file)
+		{"local search", e.do("GET", "/api/v4/search?type=local&state=GA&limit=1", tok, nil).Body, nil, []string{"code", "message", "data", "error"}},
+		{"local search data", e.do("GET", "/api/v4/search?type=local&state=GA&limit=1", tok, nil).Body, []string{"data"}, []string{"result", "setup", "monthly", "uqid", "ttl", "loc"}},
+		{"local search row", e.do("GET", "/api/v4/search?type=local&state=NY&ratecenter=NWYRCYZN01&limit=1", tok, nil).Body, []string{"data", "result", "0"},
+			[]string{"did_id", "did_number", "did", "number", "npa", "nxx", "xxxx", "did_type_id", "state_id", "rate_center_id", "did_status_id", "vendor_id",
+				"ratecenter", "state", "locData", "monthly", "setup"}},
+		{"states", e.do("GET", "/api/v4/states", tok, nil).Body, nil, []string{"error", "total", "data", "code"}},
+		{"rate centers", e.do("GET", "/api/v4/ratecenter?state=NY", tok, nil).Body, nil, []string{"error", "total", "data", "code"}},
 		{"countries", e.do("GET", "/api/v4/countries", tok, nil).Body, nil, []string{"code", "error", "totalRecords", "data"}},
 		{"country row", e.do("GET", "/api/v4/countries", tok, nil).Body, []string{"data", "0"}, []string{"country_id", "name", "code", "code2", "prefix", "req"}},
 		{"trunk create", tg.Body, nil, []string{"code", "message", "data", "error"}},

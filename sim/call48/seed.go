@@ -20,17 +20,20 @@ type Config struct {
 	// expect; "http" uses the body's code as the HTTP status too.
 	ErrorStatus string            `yaml:"errorStatus"`
 	TokenTTL    scenario.Duration `yaml:"tokenTTL"`  // default 24h
-	SearchTTL   scenario.Duration `yaml:"searchTTL"` // how long loc/locData stay valid, default 15m
-	Accounts    []AccountSpec     `yaml:"accounts"`
-	Admins      []AccountSpec     `yaml:"admins"`
-	Inventory   InventorySpec     `yaml:"inventory"`
-	Prices      PriceSpec         `yaml:"prices"`
-	Trunks      TrunkTiming       `yaml:"trunks"`
-	Bulk        BulkTiming        `yaml:"bulk"`
-	PortIn      PortInSpec        `yaml:"portIn"`
-	TrunkGroups []TrunkSpec       `yaml:"trunkGroups"`
-	Ports       []PortSpec        `yaml:"ports"`
-	Plans       []PlanSpec        `yaml:"discountPlans"`
+	SearchTTL   scenario.Duration `yaml:"searchTTL"` // how long a search result (and its loc/locData) is held, default 15m
+	// SearchTokens makes searches issue the document's opaque loc/locData
+	// tokens; by default they are null, as the live service answers.
+	SearchTokens bool          `yaml:"searchTokens"`
+	Accounts     []AccountSpec `yaml:"accounts"`
+	Admins       []AccountSpec `yaml:"admins"`
+	Inventory    InventorySpec `yaml:"inventory"`
+	Prices       PriceSpec     `yaml:"prices"`
+	Trunks       TrunkTiming   `yaml:"trunks"`
+	Bulk         BulkTiming    `yaml:"bulk"`
+	PortIn       PortInSpec    `yaml:"portIn"`
+	TrunkGroups  []TrunkSpec   `yaml:"trunkGroups"`
+	Ports        []PortSpec    `yaml:"ports"`
+	Plans        []PlanSpec    `yaml:"discountPlans"`
 }
 
 // AccountSpec is a login of the scenario.
@@ -50,6 +53,9 @@ type AccountSpec struct {
 
 // InventorySpec sizes the generated number inventory.
 type InventorySpec struct {
+	// Local is about how many local numbers are in stock: they are spread
+	// evenly over the rate centers of the catalogue (of States when given),
+	// at least one and at most 48 per rate center.
 	Local  int      `yaml:"local"`
 	Toll   int      `yaml:"toll"`
 	Intl   int      `yaml:"intl"`   // international offers (cities)
@@ -155,8 +161,8 @@ func (c *Config) price(kind string) (setup, monthly Money) {
 func defaultConfig() *Config {
 	return &Config{
 		Accounts:  []AccountSpec{{ID: 129, Username: "mark", Password: "password", Balance: "500.00", DIDs: 3}},
-		Admins:    []AccountSpec{{ID: 1, Username: "spadmin", Password: "password"}},
-		Inventory: InventorySpec{Local: 2000, Toll: 300, Intl: 50},
+		Admins:    []AccountSpec{{ID: 1, Username: "spadmin", Password: "password", Balance: "1000.00"}},
+		Inventory: InventorySpec{Local: 150000, Toll: 300, Intl: 50},
 	}
 }
 
@@ -215,8 +221,8 @@ func (p *Provider) Configure(sec scenario.Section, _ *scenario.Scenario) (any, e
 		}
 	}
 	inv := cfg.Inventory
-	if inv.Local < 0 || inv.Local > 100000 || inv.Toll < 0 || inv.Toll > 20000 || inv.Intl < 0 || inv.Intl > 2000 {
-		ps = append(ps, sec.At("inventory", "sizes must be 0..100000 (local), 0..20000 (toll), 0..2000 (intl)"))
+	if inv.Local < 0 || inv.Local > 1000000 || inv.Toll < 0 || inv.Toll > 20000 || inv.Intl < 0 || inv.Intl > 2000 {
+		ps = append(ps, sec.At("inventory", "sizes must be 0..1000000 (local), 0..20000 (toll), 0..2000 (intl)"))
 	}
 	for i, st := range inv.States {
 		if _, ok := fx.state(st); !ok {
@@ -398,16 +404,8 @@ func (s *Store) seedPlansLocked(cfg *Config) {
 
 // seedDIDsLocked gives an account n local numbers from the inventory.
 func (s *Store) seedDIDsLocked(a *Account, n int, now time.Time) {
-	for _, num := range s.sortedInventoryLocked() {
-		if n == 0 {
-			return
-		}
-		inv := s.d.Inventory[num]
-		if inv.Kind != KindLocal {
-			continue
-		}
-		s.assignLocked(a, inv, now, "seed", nil)
-		n--
+	for _, inv := range s.localLocked(localFilter{}, n) {
+		s.assignLocked(a, &inv, now, "seed", nil)
 	}
 }
 

@@ -14,23 +14,47 @@ import (
 
 var tollNPAs = []string{"800", "833", "844", "855", "866", "877", "888"}
 
-// stock is a generated number inventory and its international offers. One
-// is built per configuration and seed and shared read-only by every tenant
-// built from them; each tenant starts from a copy (see Store.stockLocked).
+// stock is a number inventory and its international offers, one per
+// configuration and seed, shared read-only by every tenant built from them.
+//
+// Local numbers are not stored: each rate center of the catalogue has
+// perRC numbers, a pure function of the seed and the rate center
+// (localNumbers), so the whole catalogue is in stock at no memory cost and a
+// tenant records only what left it (data.Sold). The few other numbers (toll
+// numbers, the document's example) are in inv, which each tenant copies.
 type stock struct {
 	inv     map[string]*InvNumber // never changed: tenants replace or delete entries
 	sorted  []string              // inv's numbers in order
 	offers  []IntlOffer           // copied per tenant (availability changes)
 	lastInv int                   // the last inventory id handed out
+	seed    uint32
+	perRC   int             // local numbers per rate center
+	states  map[string]bool // states with local numbers; nil: all
 }
 
+// localBase is the first inventory id of catalogue numbers: rate center
+// seq*64 + j.
+const localBase = 1_000_000
+
+// maxPerRC bounds the numbers of one rate center (ids leave room for 64).
+const maxPerRC = 48
+
 // generateStock builds an inventory from the seeded faker.
-func generateStock(f *gofakeit.Faker, spec InventorySpec) *stock {
-	st := &stock{inv: map[string]*InvNumber{}, lastInv: 5000}
-	states := spec.States
-	if len(states) == 0 {
-		for _, st := range fx.States {
-			states = append(states, st.StateCode)
+func generateStock(f *gofakeit.Faker, seed int64, spec InventorySpec) *stock {
+	st := &stock{inv: map[string]*InvNumber{}, lastInv: 5000, seed: uint32(seed) ^ uint32(seed>>32)}
+	if spec.Local > 0 {
+		st.perRC = min(max(1, spec.Local/max(1, fx.total)), maxPerRC)
+	}
+	if len(spec.States) > 0 {
+		st.states = map[string]bool{}
+		total := 0
+		for _, code := range spec.States {
+			code = strings.ToUpper(code)
+			st.states[code] = true
+			total += len(fx.footprints(code))
+		}
+		if spec.Local > 0 {
+			st.perRC = min(max(1, spec.Local/max(1, total)), maxPerRC)
 		}
 	}
 	add := func(n *InvNumber) bool {
@@ -43,30 +67,12 @@ func generateStock(f *gofakeit.Faker, spec InventorySpec) *stock {
 		return true
 	}
 	// the document's own example number, when its state is stocked
-	for _, code := range states {
-		if strings.EqualFold(code, "GA") && spec.Local > 0 {
-			add(&InvNumber{Number: "7065103027", Kind: KindLocal, State: "GA", RateCenter: "ATHENS", FootprintID: fx.footprints("GA")[0].FootprintID, LATA: "438", Platform: PlatformOD, Fax: true, Tier: 1})
-		}
-	}
-	for made, tries := 0, 0; made < spec.Local && tries < spec.Local*5; tries++ {
-		code := strings.ToUpper(states[f.IntRange(0, len(states)-1)])
-		fps := fx.footprints(code)
-		if len(fps) == 0 {
-			continue
-		}
-		fp := fps[f.IntRange(0, len(fps)-1)]
-		num := fp.NPA + nxx(f) + fmt.Sprintf("%04d", f.IntRange(0, 9999))
-		platform := PlatformOD
-		if f.IntRange(0, 9) < 3 {
-			platform = PlatformPorta
-		}
-		if add(&InvNumber{Number: num, Kind: KindLocal, State: code, RateCenter: fp.RateCenter, FootprintID: fp.FootprintID, LATA: fp.LATA, Platform: platform, Fax: f.Bool(), Tier: 1 + f.IntRange(0, 9)/8}) {
-			made++
-		}
+	if rc, ok := fx.rateCenter("GA", "ATHENS"); ok && st.perRC > 0 && (st.states == nil || st.states["GA"]) {
+		add(&InvNumber{Number: "7065103027", Kind: KindLocal, State: "GA", RateCenter: rc.RateCenter, FootprintID: rc.FootprintID, LATA: "438", Platform: PlatformOD, Fax: true, Tier: 1, Vendor: 1})
 	}
 	for made, tries := 0, 0; made < spec.Toll && tries < spec.Toll*5; tries++ {
 		num := tollNPAs[f.IntRange(0, len(tollNPAs)-1)] + nxx(f) + fmt.Sprintf("%04d", f.IntRange(0, 9999))
-		if add(&InvNumber{Number: num, Kind: KindToll, Platform: PlatformOD, Tier: 1}) {
+		if add(&InvNumber{Number: num, Kind: KindToll, Platform: PlatformOD, Tier: 1, Vendor: 1}) {
 			made++
 		}
 	}
@@ -96,6 +102,53 @@ func generateStock(f *gofakeit.Faker, spec InventorySpec) *stock {
 	return st
 }
 
+// localNumbers are the catalogue numbers of a rate center, in number order:
+// its NPA and exchange, line numbers drawn from the seed. About 30% are
+// PortaOne numbers (vendor 2), the others OD numbers of vendor 1 or 4.
+func (st *stock) localNumbers(rc *RateCenter) []InvNumber {
+	if st == nil || st.perRC == 0 || rc == nil || rc.NPA == "" || (st.states != nil && !st.states[rc.State]) {
+		return nil
+	}
+	if fx.rateCenterOf(rc.NPA+rc.nxx+"0000") != rc {
+		return nil // an exchange shared with an earlier rate center of the NPA
+	}
+	out := make([]InvNumber, 0, st.perRC)
+	taken := make(map[string]bool, st.perRC)
+	for j := 0; len(out) < st.perRC && j < 64; j++ {
+		h := uint64(hash32("line", strconv.FormatUint(uint64(st.seed), 10), strconv.Itoa(rc.FootprintID), strconv.Itoa(j)))
+		line := fmt.Sprintf("%04d", h%10000)
+		if taken[line] {
+			continue
+		}
+		taken[line] = true
+		n := InvNumber{Number: rc.NPA + rc.nxx + line, Kind: KindLocal, State: rc.State, RateCenter: rc.RateCenter, FootprintID: rc.FootprintID,
+			LATA: rc.LATA, Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + rc.seq*64 + j, Vendor: 1}
+		switch (h >> 20) % 10 {
+		case 0, 1, 2:
+			n.Platform, n.Vendor = PlatformPorta, 2
+		case 3, 4, 5:
+			n.Vendor = 4
+		}
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b InvNumber) int { return strings.Compare(a.Number, b.Number) })
+	return out
+}
+
+// local finds a catalogue number (whether or not a tenant sold it).
+func (st *stock) local(number string) (InvNumber, bool) {
+	rc := fx.rateCenterOf(number)
+	if rc == nil {
+		return InvNumber{}, false
+	}
+	nums := st.localNumbers(rc)
+	i, found := slices.BinarySearchFunc(nums, number, func(n InvNumber, t string) int { return strings.Compare(n.Number, t) })
+	if !found {
+		return InvNumber{}, false
+	}
+	return nums[i], true
+}
+
 // stockLocked starts the tenant's inventory from a shared stock.
 func (s *Store) stockLocked(st *stock) {
 	s.d.Inventory = maps.Clone(st.inv)
@@ -105,6 +158,7 @@ func (s *Store) stockLocked(st *stock) {
 	}
 	s.d.Seq["inv"] = max(s.d.Seq["inv"], st.lastInv)
 	s.invSorted, s.invDirty = st.sorted, false
+	s.stock = st
 }
 
 // stocks caches the generated inventories by seed and inventory spec, so a
@@ -135,7 +189,7 @@ func (c *stocks) get(seed int64, spec InventorySpec, faker func() *gofakeit.Fake
 	if len(c.m) >= maxStocks || c.m == nil {
 		c.m = map[stockKey]*stock{}
 	}
-	st := generateStock(faker(), spec)
+	st := generateStock(faker(), seed, spec)
 	c.m[k] = st
 	return st
 }
@@ -167,10 +221,122 @@ func (s *Store) sortedInventoryLocked() []string {
 	return s.invSorted
 }
 
+// invLocked is an available number of the tenant's inventory, or nil.
+func (s *Store) invLocked(number string) *InvNumber {
+	if n := s.d.Inventory[number]; n != nil {
+		return n
+	}
+	if s.d.Sold[number] {
+		return nil
+	}
+	if n, ok := s.stock.local(number); ok {
+		return &n
+	}
+	return nil
+}
+
+// takeLocked removes a number from the inventory.
+func (s *Store) takeLocked(number string) {
+	if _, ok := s.d.Inventory[number]; ok {
+		delete(s.d.Inventory, number)
+		s.invStale = true
+	}
+	if _, ok := s.stock.local(number); ok {
+		s.d.Sold[number] = true
+	}
+}
+
+// putBackLocked returns a number to the inventory.
+func (s *Store) putBackLocked(inv InvNumber) {
+	if _, ok := s.stock.local(inv.Number); ok && s.d.Sold[inv.Number] {
+		delete(s.d.Sold, inv.Number)
+		return
+	}
+	s.d.Inventory[inv.Number] = &inv
+	s.invDirty = true
+}
+
+// localFilter selects local numbers: by state, rate center (name or
+// footprint id), NPA, exchange and LATA; empty fields match all.
+type localFilter struct {
+	State, RateCenter, NPA, NXX, LATA string
+	OnlyOD                            bool
+}
+
+func (f localFilter) match(n *InvNumber) bool {
+	return n.Kind == KindLocal && (f.State == "" || n.State == f.State) &&
+		(f.RateCenter == "" || n.RateCenter == f.RateCenter || strconv.Itoa(n.FootprintID) == f.RateCenter) &&
+		(f.NPA == "" || strings.HasPrefix(n.Number, f.NPA)) && (f.NXX == "" || n.Number[3:6] == f.NXX) &&
+		(f.LATA == "" || n.LATA == f.LATA) && (!f.OnlyOD || n.Platform == PlatformOD)
+}
+
+// rateCenters are the catalogue's rate centers the filter can match, from
+// the narrowest index that applies.
+func (f localFilter) rateCenters() []*RateCenter {
+	var out []*RateCenter
+	keep := func(rc *RateCenter) {
+		if (f.State == "" || rc.State == f.State) && (f.NPA == "" || strings.HasPrefix(rc.NPA, f.NPA) || strings.HasPrefix(f.NPA, rc.NPA)) &&
+			(f.NXX == "" || rc.nxx == f.NXX) && (f.LATA == "" || rc.LATA == f.LATA) {
+			out = append(out, rc)
+		}
+	}
+	switch {
+	case f.State != "" && f.RateCenter != "":
+		if rc, ok := fx.rateCenter(f.State, f.RateCenter); ok {
+			keep(rc)
+		}
+	case f.State != "":
+		rcs := fx.RateCenters[f.State]
+		for i := range rcs {
+			keep(&rcs[i])
+		}
+	case len(f.NPA) == 3:
+		for _, rc := range fx.byNPA[f.NPA] {
+			keep(rc)
+		}
+	default:
+		for _, st := range fx.States {
+			rcs := fx.RateCenters[st.StateCode]
+			for i := range rcs {
+				if f.RateCenter == "" || rcs[i].RateCenter == f.RateCenter {
+					keep(&rcs[i])
+				}
+			}
+		}
+	}
+	return out
+}
+
+// localLocked lists up to limit available local numbers the filter
+// matches: the tenant's own (returned, ported) ones first, then the
+// catalogue's, rate center by rate center.
+func (s *Store) localLocked(f localFilter, limit int) []InvNumber {
+	var out []InvNumber
+	for _, num := range s.sortedInventoryLocked() {
+		if n := s.d.Inventory[num]; n != nil && f.match(n) {
+			out = append(out, *n)
+			if len(out) == limit {
+				return out
+			}
+		}
+	}
+	for _, rc := range f.rateCenters() {
+		for _, n := range s.stock.localNumbers(rc) {
+			if s.d.Sold[n.Number] || s.d.Inventory[n.Number] != nil || !f.match(&n) {
+				continue
+			}
+			out = append(out, n)
+			if len(out) == limit {
+				return out
+			}
+		}
+	}
+	return out
+}
+
 // assignLocked moves a number from the inventory to an account.
 func (s *Store) assignLocked(a *Account, inv *InvNumber, now time.Time, source string, trunk *int) *DID {
-	delete(s.d.Inventory, inv.Number)
-	s.invStale = true
+	s.takeLocked(inv.Number)
 	d := newDID(s.next("did", 140), a.ID, *inv, now, source)
 	if d.Platform == PlatformPorta {
 		d.PortaAID = s.next("portaAID", 1343350)

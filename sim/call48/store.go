@@ -29,7 +29,8 @@ type data struct {
 	Nonce     uint64                `json:"nonce"`
 	Seq       map[string]int        `json:"seq"`
 	Accounts  map[int]*Account      `json:"accounts"`
-	Inventory map[string]*InvNumber `json:"inventory"`
+	Inventory map[string]*InvNumber `json:"inventory"` // numbers besides the catalogue's (see stock)
+	Sold      map[string]bool       `json:"sold"`      // catalogue numbers no longer in stock
 	Offers    map[string]*IntlOffer `json:"offers"`
 	DIDs      map[int]*DID          `json:"dids"`
 	Cnams     map[int]*Cnam         `json:"cnams"`
@@ -42,7 +43,7 @@ type data struct {
 
 func newData() *data {
 	return &data{
-		Seq: map[string]int{}, Accounts: map[int]*Account{}, Inventory: map[string]*InvNumber{},
+		Seq: map[string]int{}, Accounts: map[int]*Account{}, Inventory: map[string]*InvNumber{}, Sold: map[string]bool{},
 		Offers: map[string]*IntlOffer{}, DIDs: map[int]*DID{}, Cnams: map[int]*Cnam{}, Trunks: map[int]*Trunk{},
 		Bulk: map[int]*BulkOrder{}, Ports: map[int]*PortRequest{}, Proposals: map[int]*Proposal{}, Plans: map[int]*DiscountPlan{},
 	}
@@ -63,6 +64,7 @@ type Store struct {
 	invDirty  bool           // numbers were added since invSorted was made
 	invStale  bool           // numbers were only removed since then
 	timers    map[string]func() bool
+	stock     *stock // the shared inventory the tenant started from
 }
 
 func newStore(clk clock.Clock, log *slog.Logger, cfg *Config) *Store {
@@ -105,6 +107,9 @@ func (s *Store) Import(raw json.RawMessage) error {
 	}
 	if d.Seq == nil {
 		d.Seq = map[string]int{}
+	}
+	if d.Sold == nil {
+		d.Sold = map[string]bool{}
 	}
 	s.mu.Lock()
 	for k, cancel := range s.timers {
@@ -272,7 +277,8 @@ func (s *Store) Login(user, pass string, admin bool) (string, error) {
 	now := s.clock.Now()
 	c := claims{UserID: a.ID, UUID: s.uuidLocked(), UserType: "accounts", AccountType: "account", Iat: now.Unix(), Exp: now.Add(s.cfg.tokenTTL()).Unix()}
 	if admin {
-		c.UserType, c.AccountType = "user", "spadmin"
+		shadow := false
+		c.UserType, c.AccountType, c.IsShadow = "user", "spadmin", &shadow
 	}
 	return signJWT([]byte(s.d.Secret), c), nil
 }

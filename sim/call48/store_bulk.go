@@ -181,34 +181,25 @@ func (s *Store) fulfilBulkLocked(b *BulkOrder, now time.Time) {
 	setup, _ := s.cfg.price(KindLocal)
 	tg := b.FwdTrunkGrpID
 	total, broke := 0, false
-	// Numbers taken by an earlier line are gone from the inventory and
-	// skipped below; the sorted list itself is never changed in place.
-	sorted := s.sortedInventoryLocked()
 	for i := range b.Lines {
 		l := &b.Lines[i]
-		for _, num := range sorted {
-			if len(l.Numbers) >= l.Quantity || broke {
-				break
-			}
-			n := s.d.Inventory[num]
-			if n == nil || n.Kind != KindLocal || (!b.AllowOffnet && n.Platform != PlatformOD) {
-				continue
-			}
-			if (l.State != "" && n.State != l.State) || (l.NPA != "" && n.Number[:3] != l.NPA) || (l.LATA != "" && n.LATA != l.LATA) || (l.RateCenter != "" && n.RateCenter != l.RateCenter) {
-				continue
-			}
+		if broke {
+			break
+		}
+		f := localFilter{State: l.State, NPA: l.NPA, LATA: l.LATA, RateCenter: l.RateCenter, OnlyOD: !b.AllowOffnet}
+		for _, n := range s.localLocked(f, l.Quantity-len(l.Numbers)) {
 			if acc == nil || acc.Balance < setup {
 				broke = true
 				break
 			}
 			acc.Balance -= setup
 			t := tg
-			d := s.assignLocked(acc, n, now, "bulk", &t)
+			d := s.assignLocked(acc, &n, now, "bulk", &t)
 			d.Tags = b.Tag
 			if b.CnamDip {
 				d.CnamLookup = "yes"
 			}
-			l.Numbers = append(l.Numbers, num)
+			l.Numbers = append(l.Numbers, n.Number)
 			total++
 		}
 	}

@@ -84,8 +84,7 @@ func (s *Store) ReleaseDIDs(c Caller, ids []int, numbers []string) (int, error) 
 			inv.Kind = d.Kind
 		}
 		if inv.Kind != KindIntl {
-			s.d.Inventory[inv.Number] = &inv
-			s.invDirty = true
+			s.putBackLocked(inv)
 		}
 		for id, cn := range s.d.Cnams {
 			if cn.DIDID == d.ID {

@@ -445,18 +445,20 @@ func (s *Store) activateDIDLocked(p *Proposal, pd *PortDID, now time.Time) {
 	case "INTL":
 		inv.Kind, inv.Platform, inv.State = KindIntl, PlatformPorta, ""
 	default:
-		for st, fps := range fx.RateCenters {
-			for _, fp := range fps {
-				if fp.NPA == pd.Number[:3] {
-					inv.State, inv.RateCenter, inv.LATA, inv.FootprintID = st, fp.RateCenter, fp.LATA, fp.FootprintID
-				}
-			}
+		// a ported number keeps the rate center its NPA and exchange say,
+		// else the first one of its NPA
+		rc := fx.rateCenterOf(pd.Number)
+		if rc == nil && len(fx.byNPA[pd.Number[:3]]) > 0 {
+			rc = fx.byNPA[pd.Number[:3]][0]
 		}
+		if rc != nil {
+			inv.State, inv.RateCenter, inv.LATA, inv.FootprintID = rc.State, rc.RateCenter, rc.LATA, rc.FootprintID
+		}
+		inv.Vendor = 1
 	}
-	if old := s.d.Inventory[pd.Number]; old != nil {
+	if old := s.invLocked(pd.Number); old != nil {
 		inv = *old
 	}
-	s.d.Inventory[pd.Number] = &inv
 	d := s.assignLocked(acc, &inv, now, "port", pr.FwdTrunkGrpID)
 	if pd.Tags != nil {
 		d.Tags = *pd.Tags

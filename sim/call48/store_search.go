@@ -64,12 +64,28 @@ type SearchQuery struct {
 type SearchResult struct {
 	Kind    string
 	Numbers []InvNumber
-	LocData []string
-	Loc     string
+	LocData []string // per number; empty unless the scenario issues search tokens
+	Loc     string   // empty unless the scenario issues search tokens
 	Setup   Money
 	Monthly Money
+	UQID    string    // the search's id
+	TTL     time.Time // until when the result is held
 	Offers  []IntlOffer
 	Intl    []string // intl_data per offer
+}
+
+// vendorPrice is what a number of a vendor costs: the scenario's prices
+// for vendor 1, a quarter less a month for vendor 4, a quarter more for
+// PortaOne numbers (vendor 2); setup is the same for all.
+func (c *Config) vendorPrice(kind string, vendor int) (setup, monthly Money) {
+	setup, monthly = c.price(kind)
+	switch vendor {
+	case 2:
+		monthly += monthly / 4
+	case 4:
+		monthly -= monthly / 4
+	}
+	return setup, monthly
 }
 
 const maxSearch = 50
@@ -88,7 +104,7 @@ func (s *Store) Search(c Caller, q SearchQuery) (*SearchResult, error) {
 		}
 		limit = min(n, maxSearch)
 	}
-	var match func(*InvNumber) bool
+	var f localFilter
 	switch kind {
 	case "":
 		return nil, missing("type")
@@ -100,15 +116,8 @@ func (s *Store) Search(c Caller, q SearchQuery) (*SearchResult, error) {
 		if !ok {
 			return nil, invalid("state", "unknown state code "+q.State)
 		}
-		rc := strings.ToUpper(strings.TrimSpace(q.RateCenter))
-		match = func(n *InvNumber) bool {
-			return n.Kind == KindLocal && n.State == st.StateCode && (rc == "" || n.RateCenter == rc || strconv.Itoa(n.FootprintID) == rc) &&
-				(q.NPA == "" || strings.HasPrefix(n.Number, q.NPA)) && (q.NXX == "" || n.Number[3:6] == q.NXX)
-		}
+		f = localFilter{State: st.StateCode, RateCenter: strings.ToUpper(strings.TrimSpace(q.RateCenter)), NPA: strings.TrimSpace(q.NPA), NXX: strings.TrimSpace(q.NXX)}
 	case KindToll:
-		match = func(n *InvNumber) bool {
-			return n.Kind == KindToll && (q.NPA == "" || strings.HasPrefix(n.Number, q.NPA)) && (q.NXX == "" || n.Number[3:6] == q.NXX)
-		}
 	case KindIntl:
 		if strings.TrimSpace(q.Country) == "" {
 			return nil, missing("country")
@@ -134,17 +143,27 @@ func (s *Store) Search(c Caller, q SearchQuery) (*SearchResult, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res := &SearchResult{Kind: kind}
+	now := s.clock.Now()
+	res := &SearchResult{Kind: kind, UQID: s.uuidLocked(), TTL: now.Add(s.cfg.searchTTL())}
 	res.Setup, res.Monthly = s.cfg.price(kind)
-	res.Loc = s.newLocLocked(c, kind, "", s.clock.Now().Add(s.cfg.searchTTL()))
-	for _, num := range s.sortedInventoryLocked() {
-		n := s.d.Inventory[num]
-		if match(n) {
-			res.Numbers = append(res.Numbers, *n)
-			res.LocData = append(res.LocData, s.locDataLocked(res.Loc, n.Number))
-			if len(res.Numbers) == limit {
-				break
+	if kind == KindLocal {
+		res.Numbers = s.localLocked(f, limit)
+	} else {
+		npa, nxx := strings.TrimSpace(q.NPA), strings.TrimSpace(q.NXX)
+		for _, num := range s.sortedInventoryLocked() {
+			n := s.d.Inventory[num]
+			if n.Kind == KindToll && strings.HasPrefix(n.Number, npa) && (nxx == "" || n.Number[3:6] == nxx) {
+				res.Numbers = append(res.Numbers, *n)
+				if len(res.Numbers) == limit {
+					break
+				}
 			}
+		}
+	}
+	if s.cfg.SearchTokens {
+		res.Loc = s.newLocLocked(c, kind, "", res.TTL)
+		for _, n := range res.Numbers {
+			res.LocData = append(res.LocData, s.locDataLocked(res.Loc, n.Number))
 		}
 	}
 	return res, nil
@@ -155,6 +174,8 @@ func (s *Store) Search(c Caller, q SearchQuery) (*SearchResult, error) {
 // PurchaseItem is one entry of POST /purchase numbers.
 type PurchaseItem struct {
 	NPA, NXX, XXXX   string
+	State            string
+	RateCenter       string
 	Loc, LocData     string
 	ID, Name, Prefix string
 	Country          string
@@ -225,24 +246,32 @@ func (s *Store) Purchase(c Caller, kind string, items []PurchaseItem) ([]*DID, e
 		if len(num) != 10 || !isDigits(num) {
 			return nil, invalid(fmt.Sprintf("numbers[%d]", i), "npa, nxx and xxxx must form a 10-digit number")
 		}
-		if it.Loc == "" {
-			return nil, missing(fmt.Sprintf("numbers[%d].loc", i))
-		}
-		if err := s.checkLocLocked(c, kind, it.Loc, "", now); err != nil {
-			return nil, err
-		}
-		if kind == KindLocal && it.LocData != s.locDataLocked(it.Loc, num) {
-			if it.LocData == "" {
-				return nil, missing(fmt.Sprintf("numbers[%d].locData", i))
+		// The live service sells a number named by npa/nxx/xxxx alone; a
+		// loc or locData that is given must still be the search's own.
+		if it.Loc != "" {
+			if err := s.checkLocLocked(c, kind, it.Loc, "", now); err != nil {
+				return nil, err
 			}
+			if kind == KindLocal && it.LocData != "" && it.LocData != s.locDataLocked(it.Loc, num) {
+				return nil, errf(400, "Invalid locData for number %s, please search again", num)
+			}
+		} else if it.LocData != "" {
 			return nil, errf(400, "Invalid locData for number %s, please search again", num)
 		}
-		inv := s.d.Inventory[num]
+		inv := s.invLocked(num)
 		if inv == nil || inv.Kind != kind || seen[num] {
 			return nil, errf(400, "Number %s is not available", num)
 		}
+		if kind == KindLocal {
+			if st := strings.ToUpper(strings.TrimSpace(it.State)); st != "" && st != inv.State {
+				return nil, errf(400, "Number %s is not in state %s", num, it.State)
+			}
+			if rc := strings.ToUpper(strings.TrimSpace(it.RateCenter)); rc != "" && rc != inv.RateCenter && rc != strconv.Itoa(inv.FootprintID) {
+				return nil, errf(400, "Number %s is not in rate center %s", num, it.RateCenter)
+			}
+		}
 		seen[num] = true
-		setup, _ := s.cfg.price(kind)
+		setup, _ := s.cfg.vendorPrice(kind, inv.Vendor)
 		total += setup
 		picks = append(picks, pick{inv: inv, item: it})
 	}

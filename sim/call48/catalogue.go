@@ -1,0 +1,105 @@
+package call48
+
+import (
+	"hash/fnv"
+	"slices"
+	"strconv"
+)
+
+// validNXX are the exchange codes numbers are made of: 200-999 without the
+// N11 service codes and 555.
+var validNXX = func() []string {
+	var out []string
+	for n := 200; n <= 999; n++ {
+		if n%100 == 11 || n == 555 {
+			continue
+		}
+		out = append(out, strconv.Itoa(n))
+	}
+	return out
+}()
+
+func hash32(parts ...string) uint32 {
+	h := fnv.New32a()
+	for _, p := range parts {
+		_, _ = h.Write([]byte(p))
+		_, _ = h.Write([]byte{0})
+	}
+	return h.Sum32()
+}
+
+// index numbers every rate center: an NPA and LATA (the one its area-code
+// entry pins, otherwise one of its state's entries picked by its name) and
+// an exchange of its own within that NPA, so a number tells its rate center.
+func (f *fixtureSet) index(codes map[string][]areaCode) {
+	f.rcByName = map[string]map[string]int{}
+	f.byNPA = map[string][]*RateCenter{}
+	f.byFootprint = map[int]*RateCenter{}
+	for _, st := range f.States {
+		code := st.StateCode
+		rcs := f.RateCenters[code]
+		slices.SortFunc(rcs, func(a, b RateCenter) int {
+			if a.RateCenter < b.RateCenter {
+				return -1
+			}
+			if a.RateCenter > b.RateCenter {
+				return 1
+			}
+			return 0
+		})
+		pins := map[string]areaCode{}
+		for _, ac := range codes[code] {
+			if ac.RateCenter != "" {
+				pins[ac.RateCenter] = ac
+			}
+		}
+		names := map[string]int{}
+		for i := range rcs {
+			rc := &rcs[i]
+			rc.State, rc.seq = code, f.total
+			f.total++
+			ac, pinned := pins[rc.RateCenter]
+			if !pinned && len(codes[code]) > 0 {
+				ac = codes[code][hash32(code, rc.RateCenter)%uint32(len(codes[code]))]
+			}
+			rc.NPA, rc.LATA = ac.NPA, ac.LATA
+			names[rc.RateCenter] = i
+			f.byFootprint[rc.FootprintID] = rc
+			if rc.NPA != "" {
+				f.byNPA[rc.NPA] = append(f.byNPA[rc.NPA], rc)
+			}
+		}
+		f.rcByName[code] = names
+	}
+	// Exchanges: a rate center's position in its NPA, from an offset of the
+	// NPA's own, wraps around the valid codes; past that many rate centers an
+	// NPA's exchanges are shared and the first rate center owns them.
+	for npa, rcs := range f.byNPA {
+		off := int(hash32("nxx", npa) % uint32(len(validNXX)))
+		for i, rc := range rcs {
+			rc.nxx = validNXX[(off+i)%len(validNXX)]
+		}
+	}
+}
+
+// rateCenterOf is the rate center a local number belongs to, by its NPA and
+// exchange (nil when no rate center uses them).
+func (f *fixtureSet) rateCenterOf(number string) *RateCenter {
+	if len(number) != 10 {
+		return nil
+	}
+	rcs := f.byNPA[number[:3]]
+	if len(rcs) == 0 {
+		return nil
+	}
+	pos, found := slices.BinarySearch(validNXX, number[3:6])
+	if !found {
+		return nil
+	}
+	off := int(hash32("nxx", number[:3]) % uint32(len(validNXX)))
+	i := (pos - off + len(validNXX)) % len(validNXX)
+	if i >= len(rcs) {
+		return nil
+	}
+	return rcs[i]
+}
