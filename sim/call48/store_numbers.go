@@ -9,13 +9,11 @@ import (
 
 // --- DIDs -----------------------------------------------------------------------
 
-// ListDIDs returns one page of the caller's DIDs of a kind.
+// ListDIDs returns one page of the caller's DIDs of a kind (all kinds when
+// kind is empty).
 func (s *Store) ListDIDs(c Caller, kind string, page, per int) ([]DID, int, error) {
 	kind = strings.ToLower(strings.TrimSpace(kind))
-	if kind == "" {
-		return nil, 0, missing("type")
-	}
-	if _, ok := kindCodes[kind]; !ok {
+	if _, ok := kindCodes[kind]; !ok && kind != "" {
 		return nil, 0, invalid("type", "must be local, toll or intl")
 	}
 	s.mu.RLock()
@@ -23,7 +21,8 @@ func (s *Store) ListDIDs(c Caller, kind string, page, per int) ([]DID, int, erro
 	var all []DID
 	for _, id := range sortedKeys(s.d.DIDs) {
 		d := s.d.DIDs[id]
-		if d.Kind == kind && s.visibleLocked(c, d.AccountID) {
+		// without a type (as the live service's clients call it) every kind
+		if (kind == "" || d.Kind == kind) && s.visibleLocked(c, d.AccountID) {
 			all = append(all, *d)
 		}
 	}
