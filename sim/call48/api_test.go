@@ -136,7 +136,7 @@ func TestSearchPurchaseConfigureDelete(t *testing.T) {
 	q411 := url.Values{"number": {num}, "enabled": {"yes"}, "type": {"RES"}, "country": {"US"}, "state": {"FL"}, "lstgn": {"test"}, "lstnm": {"user"}, "strt": {"123"}, "locnm": {"Miami"}, "zip": {"33155"}}
 	assert.Equal(t, true, dataOf(t, e.do("GET", "/api/v4/update411?"+q411.Encode(), tok, nil)))
 	fax := e.do("POST", "/api/v4/update_fax", tok, map[string]any{"number": num, "service": 1, "email": "fax@example.com"})
-	assert.Regexp(t, `^\{\s*"error": null,\s*"data": "\d+"\s*\}\s*$`, string(fax.Body), "the document's fax answer: error and data only")
+	assert.Regexp(t, `^\{\s*"error": null,\s*"data": "\d+",\s*"code": 200\s*\}\s*$`, string(fax.Body), "the document's fax answer, with the code the live service always sends")
 	fw := e.do("POST", "/api/v4/update_forwarding", tok, map[string]any{"number": num, "sequence": "Simultaneous", "answeringmode": "2",
 		"method1": "simple", "number1": "2522378144", "timeout1": "99", "sipdigits": "11", "method2": "ip", "sip2": "127.0.0.1", "timeout2": "20", "fwd_trunk_grpid": 52610})
 	assert.NotNil(t, dataOf(t, fw))

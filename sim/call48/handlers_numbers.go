@@ -128,7 +128,8 @@ func handlePurchase(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	success(w, true)
+	// the live service's words; the document says "Successful Operation"
+	ok(w, o("code", 200, "message", "Purchase was successful", "data", true, "error", nil))
 }
 
 // --- DIDs -----------------------------------------------------------------------------

@@ -254,7 +254,21 @@ func formJSON(vals map[string][]string) []byte {
 
 // --- responses -------------------------------------------------------------------
 
-func ok(w http.ResponseWriter, v any) { provider.WriteJSON(w, http.StatusOK, v) }
+// ok writes an answer. Every answer carries "code" and "error", as the live
+// service's do (its clients fail on a missing key): the document's samples
+// that lack one get it after their own keys.
+func ok(w http.ResponseWriter, v any) {
+	if m, isObj := v.(obj); isObj {
+		if !m.has("code") {
+			m = append(m, kv{K: "code", V: 200})
+		}
+		if !m.has("error") {
+			m = append(m, kv{K: "error", V: nil})
+		}
+		v = m
+	}
+	provider.WriteJSON(w, http.StatusOK, v)
+}
 
 // success is {"code":200,"message":"Successful Operation","data":...,"error":null}.
 func success(w http.ResponseWriter, data any) {
@@ -377,6 +391,15 @@ func (m obj) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+func (m obj) has(k string) bool {
+	for _, p := range m {
+		if p.K == k {
+			return true
+		}
+	}
+	return false
 }
 
 // set replaces a key's value, or appends the key.
