@@ -23,8 +23,8 @@ func TestEveryAnswerCarriesCodeAndError(t *testing.T) {
 		"city": {"Abington"}, "zipcode": {"02351"}}
 	cases := []struct {
 		name, method, path, token string
-		body                       any
-		code                       float64
+		body                      any
+		code                      float64
 	}{
 		{"states", "GET", "/api/v4/states", tok, nil, 200},
 		{"rate centers", "GET", "/api/v4/ratecenter?state=NY", tok, nil, 200},
