@@ -1,11 +1,9 @@
 package call48
 
 import (
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // --- trunk groups ------------------------------------------------------------------
@@ -238,29 +236,9 @@ func handleXDR(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	list := []obj{}
-	const ts = "2006-01-02 15:04:05"
+	list := make([]obj, 0, len(xs))
 	for _, x := range xs {
-		cli, cld, desc, dest := x.Other, "1"+x.DID.Number, "Florida", x.DID.Number[:min(4, len(x.DID.Number))]
-		if x.DID.Kind == KindIntl {
-			cld = x.DID.Number
-		}
-		if x.Outbound {
-			cli, cld, desc = "1"+x.DID.Number, x.Other, "United States"
-		}
-		if st, found := fx.state(x.DID.State); found {
-			desc = st.StateName
-		}
-		disc := x.Connect.Add(time.Duration(x.Duration) * time.Second)
-		billed := (x.Duration + 5) / 6 * 6
-		list = append(list, o("destination", dest, "i_dest", 116015, "CLD", cld, "i_xdr", x.ID, "i_account", x.Account,
-			"connect_time", x.Connect.Format(ts), "charged_amount", math.Round(float64(billed)*0.0139/60*1e5)/1e5, "bit_flags", 8, "unix_connect_time", x.Connect.Unix(),
-			"history", "+"+strconv.Itoa(billed/6)+"x6@0.0139", "xdr_type", "account", "bill_status", "O", "call_id", strconv.FormatInt(x.ID, 16)+"-cea1-1237-a0bf-005056a967c8",
-			"service", "Voice Calls", "description", desc, "account_id", cld, "aux_xdrs", []obj{o("value", "0", "xdr_time", disc.Format(ts), "xdr_column_id", "media_duration")},
-			"setup_time", 137, "h323_conf_id", "E5029AF0 07FE359A B14D8F9A 26CFB66E", "disconnect_time", disc.Format(ts), "disconnect_reason", "Normal call clearing",
-			"i_service", 3, "subdivision", "", "iso_3166_1_a3", "USA", "CLI", cli, "bill_time", x.Connect.Format(ts), "i_rate", 184426612, "is_split", "0",
-			"country", "United States of America", "unix_disconnect_time", disc.Unix(), "charged_quantity", billed, "disconnect_cause", "16",
-			"i_customer", x.CustomerID, "formatted_bill_time", time.Time{}.Add(time.Duration(x.Duration)*time.Second).Format("15:04:05")))
+		list = append(list, xdrJSON(x))
 	}
 	ok(w, o("error", nil, "data", o("xdr_list", list, "total", total)))
 }

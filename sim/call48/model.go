@@ -237,6 +237,18 @@ type DID struct {
 	Inv        InvNumber  `json:"inv"` // what goes back to the inventory on release
 }
 
+// Holding is a past ownership of a number: the calls it had stay in the
+// call records after the number was released.
+type Holding struct {
+	Number    string    `json:"number"`
+	Kind      string    `json:"kind"`
+	AccountID int       `json:"accountId"`
+	State     string    `json:"state,omitempty"`
+	PortaAID  int       `json:"portaAid,omitempty"`
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+}
+
 // Cnam is a CNAM record created with did/create-cnam.
 type Cnam struct {
 	ID            int       `json:"id"`

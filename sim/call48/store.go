@@ -31,6 +31,7 @@ type data struct {
 	Accounts  map[int]*Account      `json:"accounts"`
 	Inventory map[string]*InvNumber `json:"inventory"` // numbers besides the catalogue's (see stock)
 	Sold      map[string]bool       `json:"sold"`      // catalogue numbers no longer in stock
+	Past      []Holding             `json:"pastDids"`  // released numbers, for their call records (at most maxPast)
 	Offers    map[string]*IntlOffer `json:"offers"`
 	DIDs      map[int]*DID          `json:"dids"`
 	Cnams     map[int]*Cnam         `json:"cnams"`

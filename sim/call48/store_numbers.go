@@ -74,7 +74,9 @@ func (s *Store) ReleaseDIDs(c Caller, ids []int, numbers []string) (int, error) 
 			targets = append(targets, d)
 		}
 	}
+	now := s.clock.Now()
 	for _, d := range targets {
+		s.rememberLocked(d, now)
 		delete(s.d.DIDs, d.ID)
 		delete(s.byNumber, d.Number)
 		inv := d.Inv
