@@ -380,8 +380,13 @@ func TestPortInLifecycle(t *testing.T) {
 	dl := dataOf(t, e.do("GET", "/api/v4/port-in/view-did-list?port_proposal_id="+itoa(pid), tok, nil)).(map[string]any)
 	first := dl["result"].([]any)[0].(map[string]any)
 	assert.Equal(t, true, first["allow_did_activate"])
-	e.advance(24 * time.Hour)
+	e.advance(24 * time.Hour) // 2026-01-08 05:00 Eastern: the FOC date, before the requested 12:00
 	tok = e.login("mark", "password")
+	for _, s := range subOrders(t, e, tok, id) {
+		assert.Equal(t, "foc_received", s["port_req_status"], "an Auto port activates at the requested time of day")
+		assert.Equal(t, "2026-01-08T05:00:00.000Z", s["foc_date"], "the FOC date is a date (midnight Eastern)")
+	}
+	e.advance(7 * time.Hour) // 12:00 Eastern
 	for _, s := range subOrders(t, e, tok, id) {
 		assert.Equal(t, "activated", s["port_req_status"])
 	}

@@ -322,6 +322,7 @@ func (s *Store) stepLocked(p *Proposal, now time.Time, to, reason string, force 
 		if d.DesiredFOC.After(foc) {
 			foc = d.DesiredFOC
 		}
+		foc = focDay(foc)
 		p.FOCDate = &foc
 		s.setStatusLocked(p, PortFOC)
 		p.OrderStatus = "ReceivedFoc"
@@ -330,7 +331,14 @@ func (s *Store) stepLocked(p *Proposal, now time.Time, to, reason string, force 
 			if pd.ActivationType == "" {
 				pd.ActivationType = d.ActivationType
 			}
-			if pd.ActivationDate.IsZero() || pd.ActivationType == "Auto" {
+			requested := pd.ActivationDate
+			if requested.IsZero() {
+				requested = d.ActivationDate
+			}
+			switch {
+			case pd.ActivationType == "Auto":
+				pd.ActivationDate = onFOCDay(foc, requested)
+			case pd.ActivationDate.IsZero():
 				pd.ActivationDate = foc
 				if pd.ActivationType == "Scheduled" && d.ActivationDate.After(foc) {
 					pd.ActivationDate = d.ActivationDate
@@ -463,9 +471,7 @@ func (s *Store) activateDIDLocked(p *Proposal, pd *PortDID, now time.Time) {
 	if pd.Tags != nil {
 		d.Tags = *pd.Tags
 	}
-	if pr.FwdPreconf {
-		d.Fwd.Method1 = "preconfigured"
-	}
+	applyPortForwarding(d, pr)
 }
 
 // --- lookups ----------------------------------------------------------------------------
@@ -1255,9 +1261,12 @@ func (s *Store) UpdateActivation(c Caller, propID int, number, actType string, d
 		return errf(400, "DID %s can not be updated in status %s", d.Number, d.Status)
 	}
 	now := s.clock.Now()
+	if date.Before(now) {
+		return errf(400, "activation_date %s is in the past", date.In(eastern).Format("2006-01-02 15:04"))
+	}
 	d.ActivationType, d.ActivationDate = actType, date
 	if actType == "Auto" && p.FOCDate != nil {
-		d.ActivationDate = *p.FOCDate
+		d.ActivationDate = onFOCDay(*p.FOCDate, date)
 	}
 	if p.Status == PortFOC {
 		s.scheduleActivationLocked(p, now)
