@@ -317,7 +317,7 @@ var (
 		if !has {
 			return missing("file")
 		}
-		_, err := s.UploadDoc(c, in.req(), in.PortProposalID.ptr(), string(in.Type), f.Name, len(f.Data))
+		_, err := s.UploadDoc(c, in.req(), in.PortProposalID.ptr(), string(in.Type), f.Name, f.Data)
 		return err
 	})
 	handleRemoveDocs = portAction(func(s *Store, c Caller, in targetReq, _ map[string]upload) error {

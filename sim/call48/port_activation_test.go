@@ -74,3 +74,32 @@ func TestUpdateActivationRefusesThePast(t *testing.T) {
 	assert.Equal(t, p.FOCDate.In(eastern).Format("2006-01-02"), act.Format("2006-01-02"), "Auto: on the FOC date")
 	assert.Equal(t, "15:30", act.Format("15:04"), "at the requested time")
 }
+
+func TestPortDocumentsAreDocuments(t *testing.T) {
+	e := newEnv(t, "")
+	tok := e.login("mark", "password")
+	d := dataOf(t, e.do("POST", "/api/v4/port-in/submit-port-details", tok, portBody("7012001293"))).(map[string]any)
+	id := itoa(int(d["port_req_id"].(float64)))
+	cases := []struct {
+		file string
+		data []byte
+		code float64
+	}{
+		{"loa.pdf", []byte("%PDF-1.7 ..."), 200},
+		{"LOA.TIFF", []byte{'I', 'I', 42, 0, 8, 0}, 200},
+		{"scan.tif", []byte{'M', 'M', 0, 42, 0, 8}, 200},
+		{"photo.jpg", []byte{0xFF, 0xD8, 0xFF, 0xE0}, 200},
+		{"photo.png", []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0}, 200},
+		{"loa.docx", []byte("PK\x03\x04"), 400},
+		{"loa.exe", []byte("MZ"), 400},
+		{"loa.pdf", []byte("not a pdf"), 400},
+		{"noext", []byte("%PDF-1.7"), 400},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			mp := multipartBody(t, map[string]string{"port_req_id": id, "type": "loa"}, "file", tc.file, tc.data)
+			m := e.do("POST", "/api/v4/port-in/upload-docs", tok, mp).json(t)
+			assert.Equal(t, tc.code, m["code"], m["error"])
+		})
+	}
+}

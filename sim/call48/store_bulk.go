@@ -3,7 +3,6 @@ package call48
 import (
 	"bytes"
 	"encoding/csv"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -24,79 +23,6 @@ type BulkInput struct {
 	OrderType, FwdTrunkGrpID, CnamDip, AllowOffnet, Tag, Notes string
 	CSV                                                        []byte
 	HasFile                                                    bool
-}
-
-// parseBulkCSV reads the search criteria of an order: one line per
-// criterion, the criterion columns of the order type then a quantity
-// ("state,quantity"; "npa,quantity"; "lata,quantity";
-// "state,rate_center,quantity"). A header line is allowed.
-func parseBulkCSV(orderType string, raw []byte) ([]BulkLine, error) {
-	r := csv.NewReader(bytes.NewReader(raw))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	want := 2
-	if orderType == "rate_center" {
-		want = 3
-	}
-	var lines []BulkLine
-	for n := 1; ; n++ {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, errf(400, "Invalid CSV file: %v", err)
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		if len(rec) < want {
-			return nil, errf(400, "Invalid CSV file: line %d needs %d columns for order type %s", n, want, orderType)
-		}
-		qs := strings.TrimSpace(rec[want-1])
-		q, err := strconv.Atoi(qs)
-		if err != nil {
-			if n == 1 {
-				continue // header
-			}
-			return nil, errf(400, "Invalid CSV file: line %d: quantity %q is not a number", n, qs)
-		}
-		if q < 1 || q > 1000 {
-			return nil, errf(400, "Invalid CSV file: line %d: quantity must be 1 to 1000", n)
-		}
-		l := BulkLine{Quantity: q, Numbers: []string{}}
-		v := strings.ToUpper(strings.TrimSpace(rec[0]))
-		switch orderType {
-		case "state":
-			if _, ok := fx.state(v); !ok {
-				return nil, errf(400, "Invalid CSV file: line %d: unknown state %q", n, v)
-			}
-			l.State = v
-		case "npa":
-			if len(v) != 3 || !isDigits(v) {
-				return nil, errf(400, "Invalid CSV file: line %d: npa must be 3 digits", n)
-			}
-			l.NPA = v
-		case "lata":
-			if !isDigits(v) {
-				return nil, errf(400, "Invalid CSV file: line %d: lata must be a number", n)
-			}
-			l.LATA = v
-		case "rate_center":
-			if _, ok := fx.state(v); !ok {
-				return nil, errf(400, "Invalid CSV file: line %d: unknown state %q", n, v)
-			}
-			l.State, l.RateCenter = v, strings.ToUpper(strings.TrimSpace(rec[1]))
-		}
-		lines = append(lines, l)
-		if len(lines) > 200 {
-			return nil, errf(400, "Invalid CSV file: at most 200 lines")
-		}
-	}
-	if len(lines) == 0 {
-		return nil, errf(400, "Invalid CSV file: no search criteria")
-	}
-	return lines, nil
 }
 
 func flag01(field, v string) (bool, error) {
@@ -193,8 +119,12 @@ func (s *Store) fulfilBulkLocked(b *BulkOrder, now time.Time) {
 				break
 			}
 			acc.Balance -= setup
-			t := tg
-			d := s.assignLocked(acc, &n, now, "bulk", &t)
+			var trunk *int // only OD numbers take a trunk group
+			if n.Platform == PlatformOD {
+				t := tg
+				trunk = &t
+			}
+			d := s.assignLocked(acc, &n, now, "bulk", trunk)
 			d.Tags = b.Tag
 			if b.CnamDip {
 				d.CnamLookup = "yes"

@@ -138,6 +138,9 @@ func (s *Store) Update411(c Caller, q map[string]string) error {
 	if typ != "RES" && typ != "BIZ" {
 		return invalid("type", "must be RES or BIZ")
 	}
+	if _, known := fx.state(q["state"]); !known {
+		return invalid("state", "unknown state code "+q["state"])
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, err := s.didLocked(c, q["number"])
@@ -160,8 +163,8 @@ type Address struct {
 
 // VerifyAddress validates an address deterministically (see docs): it fails
 // when the country is not US, the state is unknown, the street number has no
-// digit, the ZIP code is not 5 digits (or is 00000), or the street name says
-// it is invalid.
+// digit, the ZIP code is not 5 digits (or is 00000), is not in the state (by
+// its 3-digit prefix), or the street name says it is invalid.
 func VerifyAddress(a Address) error {
 	f := map[string]string{"country": a.Country, "state": a.State, "name": a.Name, "streetnumber": a.StreetNumber, "streetname": a.StreetName, "city": a.City, "zipcode": a.Zipcode}
 	if err := requireAll(f, []string{"country", "state", "name", "streetnumber", "streetname", "city", "zipcode"}); err != nil {
@@ -178,8 +181,18 @@ func VerifyAddress(a Address) error {
 		return bad("street number not found")
 	}
 	z := strings.TrimSpace(a.Zipcode)
+	if len(z) == 10 && z[5] == '-' && isDigits(z[6:]) {
+		z = z[:5] // ZIP+4
+	}
 	if len(z) != 5 || !isDigits(z) || z == "00000" {
 		return bad("invalid zip code " + a.Zipcode)
+	}
+	st, _ := fx.state(a.State)
+	switch zs := zipState(z); {
+	case zs == "":
+		return bad("zip code " + z + " is not a US state's")
+	case zs != st.StateCode:
+		return bad(fmt.Sprintf("zip code %s is in %s, not %s", z, zs, st.StateCode))
 	}
 	ln := strings.ToLower(a.StreetName)
 	if strings.Contains(ln, "invalid") || strings.Contains(ln, "nowhere") {
@@ -369,6 +382,9 @@ func (s *Store) UpdateForwarding(c Caller, u ForwardingUpdate) (*ForwardingResul
 		return nil, err
 	}
 	if u.FwdTrunkGrpID != nil {
+		if d.Platform != PlatformOD {
+			return nil, errTrunkOnlyOD(d.Number)
+		}
 		if err := s.checkTrunkLocked(c, *u.FwdTrunkGrpID); err != nil {
 			return nil, err
 		}
@@ -399,6 +415,12 @@ func (s *Store) UpdateForwarding(c Caller, u ForwardingUpdate) (*ForwardingResul
 	return forwardingResult(d), nil
 }
 
+// errTrunkOnlyOD refuses a trunk group for a PortaOne number: the document
+// says fwd_trunk_grpid is "only applicable to OD numbers".
+func errTrunkOnlyOD(number string) *Error {
+	return errf(400, "fwd_trunk_grpid is only applicable to OD numbers; %s is not an OD number", number)
+}
+
 // routeToTrunk points a DID at one of the caller's trunk groups (by ext_tgid).
 func (s *Store) routeToTrunk(c Caller, number string, ext int) (*ForwardingResult, error) {
 	s.mu.Lock()
@@ -406,6 +428,9 @@ func (s *Store) routeToTrunk(c Caller, number string, ext int) (*ForwardingResul
 	d, err := s.didLocked(c, number)
 	if err != nil {
 		return nil, err
+	}
+	if d.Platform != PlatformOD {
+		return nil, errTrunkOnlyOD(d.Number)
 	}
 	if err := s.checkTrunkLocked(c, ext); err != nil {
 		return nil, err

@@ -1122,7 +1122,7 @@ func (s *Store) docDetailLocked(c Caller, reqID, propID *int) (*PortDetail, erro
 }
 
 // UploadDoc stores a document (loa, bill or csr) on a request or sub-order.
-func (s *Store) UploadDoc(c Caller, reqID, propID *int, typ, filename string, size int) (string, error) {
+func (s *Store) UploadDoc(c Caller, reqID, propID *int, typ, filename string, data []byte) (string, error) {
 	typ = strings.ToLower(strings.TrimSpace(typ))
 	if typ == "" {
 		return "", missing("type")
@@ -1133,8 +1133,11 @@ func (s *Store) UploadDoc(c Caller, reqID, propID *int, typ, filename string, si
 	if filename == "" {
 		return "", missing("file")
 	}
-	if size == 0 {
+	if len(data) == 0 {
 		return "", invalid("file", "the file is empty")
+	}
+	if err := checkDocument(filename, data); err != nil {
+		return "", err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

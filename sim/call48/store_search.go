@@ -270,6 +270,9 @@ func (s *Store) Purchase(c Caller, kind string, items []PurchaseItem) ([]*DID, e
 				return nil, errf(400, "Number %s is not in rate center %s", num, it.RateCenter)
 			}
 		}
+		if it.FwdTrunkGrpID != nil && inv.Platform != PlatformOD {
+			return nil, errTrunkOnlyOD(num)
+		}
 		seen[num] = true
 		setup, _ := s.cfg.vendorPrice(kind, inv.Vendor)
 		total += setup
