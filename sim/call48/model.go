@@ -235,6 +235,8 @@ type DID struct {
 	FaxData    FaxData    `json:"faxData"`
 	Fwd        Forwarding `json:"forwarding"`
 	Inv        InvNumber  `json:"inv"` // what goes back to the inventory on release
+	Monthly    Money      `json:"monthly"`            // the recurring fee, charged every month on the clock
+	NextBill   time.Time  `json:"nextBill,omitzero"` // when it is next charged
 }
 
 // Holding is a past ownership of a number: the calls it had stay in the

@@ -66,6 +66,9 @@ type InventorySpec struct {
 type PriceSpec struct {
 	Local PricePair `yaml:"local"`
 	Toll  PricePair `yaml:"toll"`
+	// Cnam is what a CNAM record costs when it is created (the document
+	// answers is_billed: true); default 1.00000.
+	Cnam string `yaml:"cnam"`
 }
 
 // PricePair is a setup and a monthly price.
@@ -227,6 +230,11 @@ func (p *Provider) Configure(sec scenario.Section, _ *scenario.Scenario) (any, e
 	for i, st := range inv.States {
 		if _, ok := fx.state(st); !ok {
 			ps = append(ps, sec.At(fmt.Sprintf("inventory.states[%d]", i), "unknown state code "+st))
+		}
+	}
+	if cfg.Prices.Cnam != "" {
+		if _, err := ParseMoney(cfg.Prices.Cnam); err != nil {
+			ps = append(ps, sec.At("prices.cnam", "want a decimal amount such as 1.00000"))
 		}
 	}
 	for _, k := range []string{"local", "toll"} {

@@ -346,6 +346,7 @@ func (s *Store) assignLocked(a *Account, inv *InvNumber, now time.Time, source s
 	d.Fwd.FwdTrunkGrpID = trunk
 	s.d.DIDs[d.ID] = d
 	s.byNumber[d.Number] = d.ID
+	s.startBillingLocked(d, now)
 	return d
 }
 

@@ -141,6 +141,11 @@ func (s *Store) rearmLocked() {
 			s.armLocked("bulk", b.ID, b.NextAt)
 		}
 	}
+	for _, d := range s.d.DIDs {
+		if !d.NextBill.IsZero() {
+			s.armLocked("bill", d.ID, d.NextBill)
+		}
+	}
 }
 
 // armLocked (re)schedules the timer of one entity; when it fires, fire
@@ -180,6 +185,10 @@ func (s *Store) fire(kind string, id int, at time.Time) {
 	case "bulk":
 		if b := s.d.Bulk[id]; b != nil && b.NextAt.Equal(at) {
 			s.stepBulkLocked(b, now)
+		}
+	case "bill":
+		if d := s.d.DIDs[id]; d != nil && d.NextBill.Equal(at) {
+			s.billLocked(d)
 		}
 	}
 }

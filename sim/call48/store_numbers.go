@@ -77,6 +77,7 @@ func (s *Store) ReleaseDIDs(c Caller, ids []int, numbers []string) (int, error) 
 	now := s.clock.Now()
 	for _, d := range targets {
 		s.rememberLocked(d, now)
+		s.disarmLocked("bill", d.ID)
 		delete(s.d.DIDs, d.ID)
 		delete(s.byNumber, d.Number)
 		inv := d.Inv
@@ -477,6 +478,9 @@ func (s *Store) CreateCnam(c Caller, in CnamCreate) (*Cnam, error) {
 	d := s.d.DIDs[in.DIDID]
 	if d == nil || !s.visibleLocked(c, d.AccountID) {
 		return nil, errf(404, "DID with id %d not found", in.DIDID)
+	}
+	if err := s.chargeLocked(d.AccountID, s.cfg.cnamPrice(), "CNAM"); err != nil {
+		return nil, err
 	}
 	now := s.clock.Now()
 	cn := &Cnam{ID: s.next("cnam", 6719), DIDID: d.ID, Status: status, Type: typ, DisplayName: name, DisplayNumber: in.DisplayNumber, InvoiceID: s.next("invoice", 732), CreatedAt: now}
