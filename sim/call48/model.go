@@ -234,8 +234,8 @@ type DID struct {
 	Fax411     Listing411 `json:"listing411"`
 	FaxData    FaxData    `json:"faxData"`
 	Fwd        Forwarding `json:"forwarding"`
-	Inv        InvNumber  `json:"inv"` // what goes back to the inventory on release
-	Monthly    Money      `json:"monthly"`            // the recurring fee, charged every month on the clock
+	Inv        InvNumber  `json:"inv"`               // what goes back to the inventory on release
+	Monthly    Money      `json:"monthly"`           // the recurring fee, charged every month on the clock
 	NextBill   time.Time  `json:"nextBill,omitzero"` // when it is next charged
 }
 
