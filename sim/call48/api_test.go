@@ -573,7 +573,11 @@ func TestTrunksCustomersAndSettings(t *testing.T) {
 	rc := dataOf(t, e.do("GET", "/api/v4/ratecenter?state=FL", tok, nil)).([]any)
 	assert.NotEmpty(t, rc)
 	co := e.do("GET", "/api/v4/countries", tok, nil).json(t)
-	assert.EqualValues(t, len(fx.Countries), co["totalRecords"])
+	assert.EqualValues(t, 227, co["totalRecords"], "the document's count")
+	assert.Len(t, co["data"], 227)
+	first := co["data"].([]any)[:2]
+	assert.Equal(t, []any{"US", "AF"}, []any{first[0].(map[string]any)["code"], first[1].(map[string]any)["code"]}, "the document's first two rows")
+	assert.EqualValues(t, 6, first[1].(map[string]any)["country_id"])
 }
 
 func TestExportImportRoundTrip(t *testing.T) {
@@ -616,7 +620,7 @@ func TestConfigureProblems(t *testing.T) {
 }
 
 func TestFixturesMatchReferenceCopy(t *testing.T) {
-	for _, f := range []string{"states.json", "ratecenters.json", "countries.json"} {
+	for _, f := range []string{"states.json", "ratecenters.json", "areacodes.json", "countries.json"} {
 		ref, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "call48", f))
 		require.NoError(t, err)
 		emb, err := fixtureFS.ReadFile("data/" + f)
