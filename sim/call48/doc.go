@@ -8,14 +8,18 @@
 // (submitted -> reviewed -> foc_received -> activated, or retry after a
 // rejection).
 //
-// Source: the Call48 API v4 document and
-// the provider's other public material. Every deviation and choice where the
-// document is silent or contradicts itself is listed in docs/call48.md
-// ("Deviations and choices"); the main ones: application errors answer HTTP
-// 200 by default (scenario errorStatus: http for real statuses), the trunk
-// group list is served at GET /trunkgrp/list, intl search accepts a country id
-// or ISO code, and the fixtures are a representative subset of real rate
-// centers and countries.
+// Sources: the Call48 API v4 document, and what the live service answered
+// an open-source client (somleng/somleng-integrations, late 2024), whose
+// data files also give the live rate-center catalogue (fixtures/call48).
+// Where the two disagree the live service wins and whatever of the document
+// is compatible is kept; docs/call48.md lists every conflict ("Document vs
+// live service") and every choice where both are silent ("Deviations and
+// choices"). The main ones: application errors answer HTTP 200 with the
+// code in the body, every answer carries code and error, search rows are
+// the live rows (10-digit numbers, per-row prices) with loc/locData null
+// unless the scenario sets searchTokens, and purchase takes npa/nxx/xxxx
+// alone. Local numbers are a pure function of the seed and the catalogue
+// (stock.go), so tenants share them and record only what they sold.
 //
 // Levers (store methods, also under /__sim/call48): AdvancePort,
 // AdvanceBulk, SetBalance.

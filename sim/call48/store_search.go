@@ -255,7 +255,7 @@ func (s *Store) Purchase(c Caller, kind string, items []PurchaseItem) ([]*DID, e
 			if kind == KindLocal && it.LocData != "" && it.LocData != s.locDataLocked(it.Loc, num) {
 				return nil, errf(400, "Invalid locData for number %s, please search again", num)
 			}
-		} else if it.LocData != "" {
+		} else if kind == KindLocal && it.LocData != "" {
 			return nil, errf(400, "Invalid locData for number %s, please search again", num)
 		}
 		inv := s.invLocked(num)
