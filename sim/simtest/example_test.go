@@ -123,25 +123,24 @@ func Example_call48() {
 	auth := map[string]string{"Authorization": srv.Call48Token(nil, "mark", "password")}
 	var found struct {
 		Data struct {
-			Loc    string `json:"loc"`
 			Result []struct {
-				NPA, NXX, XXXX, State, Ratecenter, LocData string
+				Number, NPA, NXX, XXXX, State, Ratecenter, Monthly string
 			} `json:"result"`
 		} `json:"data"`
 	}
-	send("GET", base+"/search?type=local&state=GA&limit=3", auth, "", &found)
+	// as the live service's clients do: search a rate center, buy by npa/nxx/xxxx
+	send("GET", base+"/search?type=local&state=NY&ratecenter=NWYRCYZN01&limit=3", auth, "", &found)
 	n := found.Data.Result[0]
 	order, _ := json.Marshal(map[string]any{"type": "local", "numbers": []map[string]any{{
 		"npa": n.NPA, "nxx": n.NXX, "xxxx": n.XXXX, "state": n.State, "ratecenter": n.Ratecenter,
-		"loc": found.Data.Loc, "locData": n.LocData, "fwd_trunk_grpid": 52610,
 	}}})
 	var bought struct {
 		Code int `json:"code"`
 	}
 	send("POST", base+"/purchase", auth, string(order), &bought)
-	fmt.Println("found", len(found.Data.Result), "in", n.State, "- purchase code", bought.Code)
+	fmt.Println("found", len(found.Data.Result), "in", n.Ratecenter, n.State, "- purchase code", bought.Code)
 	// Output:
-	// found 3 in GA - purchase code 200
+	// found 3 in NWYRCYZN01 NY - purchase code 200
 }
 
 // TFNRegistry: subscribe an inbox for a carrier, change a customer record,
