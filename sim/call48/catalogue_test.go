@@ -130,3 +130,26 @@ func TestPurchaseWithoutSearchTokens(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSearch measures a local search by rate center and by state
+// only, on the default scenario's stock (8 numbers per rate center).
+func BenchmarkSearch(b *testing.B) {
+	p := New()
+	sc, cfg := configured(b, p, "version: 1\nseed: 42\nclock: {start: \"2026-01-05T09:00:00Z\", mode: frozen}\ncall48:\n  accounts: [{id: 129, username: mark, password: password}]\n  inventory: {local: 150000}\n")
+	s := buildStore(b, p, sc, cfg, "bench")
+	c := Caller{AccountID: 129}
+	for _, q := range []SearchQuery{
+		{Type: "local", State: "NY", RateCenter: "NWYRCYZN01", Limit: "100"},
+		{Type: "local", State: "TX", Limit: "50"},
+		{Type: "local", State: "CA", NPA: "415", Limit: "50"},
+	} {
+		b.Run(q.State+"/"+q.RateCenter+q.NPA, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Search(c, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -270,41 +270,45 @@ func (f localFilter) match(n *InvNumber) bool {
 		(f.LATA == "" || n.LATA == f.LATA) && (!f.OnlyOD || n.Platform == PlatformOD)
 }
 
-// rateCenters are the catalogue's rate centers the filter can match, from
-// the narrowest index that applies.
-func (f localFilter) rateCenters() []*RateCenter {
-	var out []*RateCenter
-	keep := func(rc *RateCenter) {
+// eachRateCenter calls fn, in catalogue order, for the rate centers the
+// filter can match, from the narrowest index that applies, until fn
+// returns false.
+func (f localFilter) eachRateCenter(fn func(*RateCenter) bool) {
+	visit := func(rc *RateCenter) bool {
 		if (f.State == "" || rc.State == f.State) && (f.NPA == "" || strings.HasPrefix(rc.NPA, f.NPA) || strings.HasPrefix(f.NPA, rc.NPA)) &&
 			(f.NXX == "" || rc.nxx == f.NXX) && (f.LATA == "" || rc.LATA == f.LATA) {
-			out = append(out, rc)
+			return fn(rc)
 		}
+		return true
 	}
 	switch {
 	case f.State != "" && f.RateCenter != "":
 		if rc, ok := fx.rateCenter(f.State, f.RateCenter); ok {
-			keep(rc)
+			visit(rc)
 		}
 	case f.State != "":
 		rcs := fx.RateCenters[f.State]
 		for i := range rcs {
-			keep(&rcs[i])
+			if !visit(&rcs[i]) {
+				return
+			}
 		}
 	case len(f.NPA) == 3:
 		for _, rc := range fx.byNPA[f.NPA] {
-			keep(rc)
+			if !visit(rc) {
+				return
+			}
 		}
 	default:
 		for _, st := range fx.States {
 			rcs := fx.RateCenters[st.StateCode]
 			for i := range rcs {
-				if f.RateCenter == "" || rcs[i].RateCenter == f.RateCenter {
-					keep(&rcs[i])
+				if (f.RateCenter == "" || rcs[i].RateCenter == f.RateCenter) && !visit(&rcs[i]) {
+					return
 				}
 			}
 		}
 	}
-	return out
 }
 
 // localLocked lists up to limit available local numbers the filter
@@ -320,17 +324,18 @@ func (s *Store) localLocked(f localFilter, limit int) []InvNumber {
 			}
 		}
 	}
-	for _, rc := range f.rateCenters() {
+	f.eachRateCenter(func(rc *RateCenter) bool {
 		for _, n := range s.stock.localNumbers(rc) {
 			if s.d.Sold[n.Number] || s.d.Inventory[n.Number] != nil || !f.match(&n) {
 				continue
 			}
 			out = append(out, n)
 			if len(out) == limit {
-				return out
+				return false
 			}
 		}
-	}
+		return true
+	})
 	return out
 }
 
