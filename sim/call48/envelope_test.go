@@ -74,3 +74,32 @@ func TestEveryAnswerCarriesCodeAndError(t *testing.T) {
 		})
 	}
 }
+
+// null in an optional JSON field is the field left out.
+func TestNullIsAbsent(t *testing.T) {
+	e := newEnv(t, "")
+	tok := e.login("mark", "password")
+	num := dataOf(t, e.do("GET", "/api/v4/dids?type=local&page=1&max=1", tok, nil)).([]any)[0].(map[string]any)["did"].(string)
+	cases := []struct {
+		name, path, body string
+		code             float64
+		err              string
+	}{
+		{"numbers null", "/api/v4/purchase", `{"type":"local","numbers":null}`, 400, "numbers is required"},
+		{"type null", "/api/v4/purchase", `{"type":null,"numbers":[]}`, 400, "type is required"},
+		{"fax email null when disabling", "/api/v4/update_fax", `{"number":"` + num + `","service":0,"email":null,"serial":null}`, 200, ""},
+		{"fax email null when enabling", "/api/v4/update_fax", `{"number":"` + num + `","service":1,"email":null}`, 400, "email is required"},
+		{"cnam status null defaults on", "/api/v4/did/create-cnam", `{"did_id":141,"display_name":"MARK","cnam_status":null,"cnam_type":null,"display_number":null}`, 200, ""},
+		{"forwarding trunk null", "/api/v4/update_forwarding", `{"number":"` + num + `","answeringmode":"1","fwd_trunk_grpid":null,"method1":null}`, 200, ""},
+		{"port detail null", "/api/v4/port-in/submit-port-details", `{"did_type":"LCL","numbers":["7012001293"],"port_req_detail":null}`, 400, "required"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := e.do("POST", tc.path, tok, tc.body).json(t)
+			assert.Equal(t, tc.code, m["code"], m["error"])
+			if tc.err != "" {
+				assert.Contains(t, m["error"], tc.err)
+			}
+		})
+	}
+}
