@@ -65,3 +65,43 @@ func (c *Config) cnamPrice() Money {
 	}
 	return 100000
 }
+
+// StatusPending is the status of an international number whose offer has
+// requirements (the countries' "req": an address or an id) until its
+// documents are received: it has no calls and no monthly fee yet.
+const StatusPending = "PENDING"
+
+// awaitDocumentsLocked holds a new international number until its
+// documents are received.
+func (s *Store) awaitDocumentsLocked(d *DID) {
+	d.Status = StatusPending
+	d.NextBill = time.Time{}
+	s.disarmLocked("bill", d.ID)
+}
+
+// inService is when the number started to carry calls.
+func (d *DID) inService() time.Time {
+	if !d.ActivatedAt.IsZero() {
+		return d.ActivatedAt
+	}
+	return d.CreatedAt
+}
+
+// ReceiveDocuments puts a number that waited for its documents in service
+// (a control lever: the document names no route to send them).
+func (s *Store) ReceiveDocuments(number string) (*DID, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.didByNumberLocked(Caller{Admin: true}, number)
+	if d == nil {
+		return nil, notFound("DID " + number)
+	}
+	if d.Status != StatusPending {
+		return nil, errf(400, "DID %s is %s, not waiting for documents", d.Number, d.Status)
+	}
+	now := s.clock.Now()
+	d.Status, d.ActivatedAt = "USING", now
+	s.startBillingLocked(d, now)
+	cp := *d
+	return &cp, nil
+}

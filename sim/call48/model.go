@@ -237,6 +237,9 @@ type DID struct {
 	Inv        InvNumber  `json:"inv"`               // what goes back to the inventory on release
 	Monthly    Money      `json:"monthly"`           // the recurring fee, charged every month on the clock
 	NextBill   time.Time  `json:"nextBill,omitzero"` // when it is next charged
+	// ActivatedAt is when a number that waited for its documents (status
+	// PENDING) went into service; calls and fees start then.
+	ActivatedAt time.Time `json:"activatedAt,omitzero"`
 }
 
 // Holding is a past ownership of a number: the calls it had stay in the

@@ -83,6 +83,7 @@ func (p *Provider) ControlRoutes() []provider.Route {
 		{Method: "POST", Path: "/call48/ports/{port_req_id}/advance", Name: "move a port-in one step or to a named status", Auth: n, Handler: ctlAdvancePort},
 		{Method: "POST", Path: "/call48/bulk-orders/{bulk_order_id}/advance", Name: "move a bulk order one step", Auth: n, Handler: ctlAdvanceBulk},
 		{Method: "PUT", Path: "/call48/accounts/{username}/balance", Name: "set an account's balance", Auth: n, Handler: ctlSetBalance},
+		{Method: "POST", Path: "/call48/dids/{number}/documents", Name: "documents received: put an international number in service", Auth: n, Handler: ctlReceiveDocuments},
 	}
 }
 
@@ -167,6 +168,23 @@ func ctlSetBalance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	provider.WriteJSON(w, http.StatusOK, map[string]any{"username": provider.Vars(r)["username"], "balance": m.String()})
+}
+
+func ctlReceiveDocuments(w http.ResponseWriter, r *http.Request) {
+	s := ctlStore(w, r)
+	if s == nil {
+		return
+	}
+	d, err := s.ReceiveDocuments(provider.Vars(r)["number"])
+	if err != nil {
+		status := http.StatusConflict
+		if e, isE := err.(*Error); isE && e.Code == 404 {
+			status = http.StatusNotFound
+		}
+		provider.WriteControlError(w, status, err.Error())
+		return
+	}
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"number": d.Number, "status": d.Status, "activated_at": jsTime(d.ActivatedAt)})
 }
 
 var _ provider.Provider = (*Provider)(nil)

@@ -288,6 +288,9 @@ func (s *Store) Purchase(c Caller, kind string, items []PurchaseItem) ([]*DID, e
 			for range p.qty {
 				inv := s.intlNumberLocked(p.offer)
 				d := s.assignLocked(acc, inv, now, "purchase", p.item.FwdTrunkGrpID)
+				if p.offer.Requirements {
+					s.awaitDocumentsLocked(d)
+				}
 				out = append(out, d)
 			}
 			p.offer.Available -= p.qty

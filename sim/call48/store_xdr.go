@@ -34,13 +34,13 @@ const maxPast = 5000
 // rememberLocked keeps a released DID's holding, so the calls it had stay
 // history.
 func (s *Store) rememberLocked(d *DID, now time.Time) {
-	if !now.After(d.CreatedAt) {
+	if d.Status == StatusPending || !now.After(d.inService()) {
 		return
 	}
 	if len(s.d.Past) >= maxPast {
 		s.d.Past = append(s.d.Past[:0], s.d.Past[1:]...)
 	}
-	s.d.Past = append(s.d.Past, Holding{Number: d.Number, Kind: d.Kind, AccountID: d.AccountID, State: d.State, PortaAID: d.PortaAID, From: d.CreatedAt, To: now})
+	s.d.Past = append(s.d.Past, Holding{Number: d.Number, Kind: d.Kind, AccountID: d.AccountID, State: d.State, PortaAID: d.PortaAID, From: d.inService(), To: now})
 }
 
 // XDRs lists the calls of the caller's numbers over [from, to], never past
@@ -79,7 +79,10 @@ func (s *Store) XDRs(c Caller, from, to time.Time, customer string, page, per in
 	holdings := make([]Holding, 0, len(s.d.DIDs)+len(s.d.Past))
 	for _, id := range sortedKeys(s.d.DIDs) {
 		d := s.d.DIDs[id]
-		holdings = append(holdings, Holding{Number: d.Number, Kind: d.Kind, AccountID: d.AccountID, State: d.State, PortaAID: d.PortaAID, From: d.CreatedAt, To: now})
+		if d.Status == StatusPending {
+			continue // not in service yet
+		}
+		holdings = append(holdings, Holding{Number: d.Number, Kind: d.Kind, AccountID: d.AccountID, State: d.State, PortaAID: d.PortaAID, From: d.inService(), To: now})
 	}
 	holdings = append(holdings, s.d.Past...)
 	var all []XDR
