@@ -1,9 +1,6 @@
 package call48
 
 import (
-	"bytes"
-	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,34 +82,4 @@ func applyPortForwarding(d *DID, pr *PortRequest) {
 		fw.Method1 = "preconfigured"
 	}
 	d.Fwd = fw
-}
-
-// documentKinds are the files a port document may be: the name's extension
-// and the content's signature must agree.
-var documentKinds = []struct {
-	exts  []string
-	magic [][]byte
-}{
-	{[]string{".pdf"}, [][]byte{[]byte("%PDF-")}},
-	{[]string{".tif", ".tiff"}, [][]byte{{'I', 'I', 42, 0}, {'M', 'M', 0, 42}}},
-	{[]string{".jpg", ".jpeg"}, [][]byte{{0xFF, 0xD8, 0xFF}}},
-	{[]string{".png"}, [][]byte{{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}}},
-}
-
-// checkDocument accepts an LOA, bill or CSR only as a PDF, TIFF, JPEG or
-// PNG file.
-func checkDocument(filename string, data []byte) error {
-	ext := strings.ToLower(filepath.Ext(filename))
-	for _, k := range documentKinds {
-		if !slices.Contains(k.exts, ext) {
-			continue
-		}
-		for _, m := range k.magic {
-			if bytes.HasPrefix(data, m) {
-				return nil
-			}
-		}
-		return invalid("file", "the content is not a "+strings.ToUpper(strings.TrimPrefix(k.exts[0], "."))+" file")
-	}
-	return invalid("file", "only pdf, tiff, jpg and png documents are accepted")
 }
