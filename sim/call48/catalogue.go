@@ -1,9 +1,11 @@
 package call48
 
 import (
+	"fmt"
 	"hash/fnv"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // validNXX are the exchange codes numbers are made of: 200-999 without the
@@ -19,6 +21,34 @@ var validNXX = func() []string {
 	return out
 }()
 
+func byName(a, b RateCenter) int { return strings.Compare(a.RateCenter, b.RateCenter) }
+
+// parseRateCenters reads the catalogue CSV (see rateCentersCSV) into rate
+// centers by state; names are substrings of the text.
+func parseRateCenters(text string) map[string][]RateCenter {
+	out := map[string][]RateCenter{}
+	counts := map[string]int{}
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	for _, l := range lines[1:] {
+		if len(l) > 2 {
+			counts[l[:2]]++
+		}
+	}
+	for st, n := range counts {
+		out[st] = make([]RateCenter, 0, n)
+	}
+	for i, l := range lines[1:] {
+		st, rest, ok1 := strings.Cut(strings.TrimSuffix(l, "\r"), ",")
+		id, name, ok2 := strings.Cut(rest, ",")
+		fp, err := strconv.Atoi(id)
+		if !ok1 || !ok2 || err != nil || name == "" {
+			panic(fmt.Sprintf("data/ratecenters.csv:%d: want state,footprint_id,rate_center, got %q", i+2, l))
+		}
+		out[st] = append(out[st], RateCenter{FootprintID: fp, RateCenter: name})
+	}
+	return out
+}
+
 func hash32(parts ...string) uint32 {
 	h := fnv.New32a()
 	for _, p := range parts {
@@ -32,28 +62,19 @@ func hash32(parts ...string) uint32 {
 // entry pins, otherwise one of its state's entries picked by its name) and
 // an exchange of its own within that NPA, so a number tells its rate center.
 func (f *fixtureSet) index(codes map[string][]areaCode) {
-	f.rcByName = map[string]map[string]int{}
 	f.byNPA = map[string][]*RateCenter{}
-	f.byFootprint = map[int]*RateCenter{}
 	for _, st := range f.States {
 		code := st.StateCode
 		rcs := f.RateCenters[code]
-		slices.SortFunc(rcs, func(a, b RateCenter) int {
-			if a.RateCenter < b.RateCenter {
-				return -1
-			}
-			if a.RateCenter > b.RateCenter {
-				return 1
-			}
-			return 0
-		})
+		if !slices.IsSortedFunc(rcs, byName) {
+			slices.SortFunc(rcs, byName)
+		}
 		pins := map[string]areaCode{}
 		for _, ac := range codes[code] {
 			if ac.RateCenter != "" {
 				pins[ac.RateCenter] = ac
 			}
 		}
-		names := map[string]int{}
 		for i := range rcs {
 			rc := &rcs[i]
 			rc.State, rc.seq = code, f.total
@@ -63,13 +84,10 @@ func (f *fixtureSet) index(codes map[string][]areaCode) {
 				ac = codes[code][hash32(code, rc.RateCenter)%uint32(len(codes[code]))]
 			}
 			rc.NPA, rc.LATA = ac.NPA, ac.LATA
-			names[rc.RateCenter] = i
-			f.byFootprint[rc.FootprintID] = rc
 			if rc.NPA != "" {
 				f.byNPA[rc.NPA] = append(f.byNPA[rc.NPA], rc)
 			}
 		}
-		f.rcByName[code] = names
 	}
 	// Exchanges: a rate center's position in its NPA, from an offset of the
 	// NPA's own, wraps around the valid codes; past that many rate centers an

