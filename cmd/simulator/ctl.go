@@ -65,6 +65,8 @@ Drives a running simulator through its control API (/__sim).
   verify --path P [--method M] [--provider P] [--query k=v]... [--header "Name: value"]... [--body JSON]
          [--exactly N | --at-least N | --at-most N]
 
+  fleet URL...                            every replica's tenants, asking each replica [SIM_FLEET=URL,URL]
+
 Global flags (anywhere on the line; also from the environment):
   --url URL      the simulator [SIM_URL] (default http://127.0.0.1:8080)
   --tenant T     the tenant [SIM_TENANT] (default: the default tenant)
@@ -80,6 +82,7 @@ type ctl struct {
 	json                bool
 	http                *http.Client
 	stdout, stderr      io.Writer
+	getenv              func(string) string
 }
 
 // flags returns a flag set with the global flags bound, so they may appear
@@ -116,7 +119,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 func runCtl(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := &ctl{base: getenv("SIM_URL"), tenant: getenv("SIM_TENANT"), token: getenv("SIM_ADMIN_TOKEN"),
-		http: &http.Client{Timeout: 60 * time.Second}, stdout: stdout, stderr: stderr}
+		http: &http.Client{Timeout: 60 * time.Second}, stdout: stdout, stderr: stderr, getenv: getenv}
 	if c.base == "" {
 		c.base = "http://127.0.0.1:8080"
 	}
@@ -155,7 +158,7 @@ func init() {
 	ctlVerbs = map[string]func(context.Context, *ctl, []string) error{
 		"health": ctlHealth, "tenants": ctlTenants, "clock": ctlClock, "reset": ctlReset,
 		"journal": ctlJournal, "faults": ctlFaults, "scenario": ctlScenario, "state": ctlState,
-		"callbacks": ctlCallbacks, "inbox": ctlInbox, "verify": ctlVerify,
+		"callbacks": ctlCallbacks, "inbox": ctlInbox, "verify": ctlVerify, "fleet": ctlFleet,
 	}
 }
 
