@@ -369,6 +369,7 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 		return
 	}
 	world.Clock.Fire()
+	seq := world.Timeline.Mark()
 	start := clock.Wall()
 	ctx, match := provider.WithMatch(tenant.With(r.Context(), world))
 	r2 := withPath(r.WithContext(ctx), path)
@@ -399,6 +400,7 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 
 	e := journalEntry(world, m.info.Name, r, path, body, rec, match)
 	e.DurationMS = float64(clock.Wall().Sub(start).Microseconds()) / 1000
+	e.Seq = seq
 	e.Fault = match.Fault
 	world.Journal.Add(e)
 	a.metrics.observe(m.info.Name, match, e.Status, e.DurationMS/1000)

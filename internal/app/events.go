@@ -12,6 +12,7 @@ import (
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/tenant"
+	"github.com/telecomsim/simulator/internal/timeline"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -151,8 +152,10 @@ func (a *App) scheduleEvents(w *tenant.World, l *loaded) {
 
 func (a *App) arm(w *tenant.World, log *eventLog, item *eventItem) {
 	w.Clock.At(item.Due, func() {
+		seq := w.Timeline.Mark()
 		err := item.run(w.State(item.Event.Provider))
 		now := w.Clock.Now()
+		noteEvent(w, seq, now, item.Event, err)
 		log.mu.Lock()
 		defer log.mu.Unlock()
 		item.RanAt = &now
@@ -164,6 +167,31 @@ func (a *App) arm(w *tenant.World, log *eventLog, item *eventItem) {
 		item.Status = "done"
 		a.log.Info("scheduled event", "tenant", w.ID, "provider", item.Event.Provider, "action", item.Event.Action)
 	})
+}
+
+// noteEvent puts a scenario event that ran on the tenant's timeline,
+// before whatever it caused (seq was taken before it ran).
+func noteEvent(w *tenant.World, seq uint64, now time.Time, ev Event, err error) {
+	it := timeline.Item{Seq: seq, Time: now, Kind: timeline.KindEvent, Provider: ev.Provider,
+		Summary: "scenario event: " + ev.Action, Detail: map[string]string{}}
+	keys := make([]string, 0, len(ev.Args))
+	for k := range ev.Args {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := fmt.Sprint(ev.Args[k])
+		it.Summary += " " + k + "=" + v
+		it.Detail[k] = v
+		if n := timeline.Normalize(v); n != "" {
+			it.Numbers = append(it.Numbers, n)
+		}
+	}
+	if err != nil {
+		it.Summary += " (failed: " + err.Error() + ")"
+		it.Detail["error"] = err.Error()
+	}
+	w.Timeline.Add(it)
 }
 
 func (l *eventLog) list() []eventItem {

@@ -18,6 +18,7 @@ import (
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/tenant"
+	"github.com/telecomsim/simulator/internal/timeline"
 )
 
 // Engine is what the control API drives; internal/app implements it.
@@ -72,6 +73,8 @@ func New(e Engine, extra []provider.Route) *Handler {
 	r.HandleFunc("/journal", h.world(h.journal)).Methods(http.MethodGet)
 	r.HandleFunc("/journal", h.world(h.clearJournal)).Methods(http.MethodDelete)
 	r.HandleFunc("/verify", h.world(h.verify)).Methods(http.MethodPost)
+	r.HandleFunc("/timeline", h.world(h.timeline)).Methods(http.MethodGet)
+	r.HandleFunc("/numbers/{number}", h.world(h.numberLife)).Methods(http.MethodGet)
 	r.HandleFunc("/tenants", h.tenants).Methods(http.MethodGet)
 	r.HandleFunc("/tenants/{id}", h.deleteTenant).Methods(http.MethodDelete)
 	r.HandleFunc("/state", h.world(h.export)).Methods(http.MethodGet)
@@ -162,6 +165,7 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 		provider.WriteControlError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	wd.Timeline.Add(timeline.Item{Time: wd.Clock.Now(), Kind: timeline.KindTenant, Summary: "tenant reset to scenario " + wd.Scenario.Name})
 	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": id, "scenario": wd.Scenario.Name, "now": wd.Clock.Now(), "mode": wd.Clock.Mode()})
 }
 
@@ -191,10 +195,13 @@ func (h *Handler) advance(w http.ResponseWriter, r *http.Request, wd *tenant.Wor
 		provider.WriteControlError(w, http.StatusBadRequest, "by: "+err.Error())
 		return
 	}
+	from := wd.Clock.Now()
+	seq := wd.Timeline.Mark()
 	if _, err := wd.Clock.Advance(d); err != nil {
 		provider.WriteControlError(w, http.StatusBadRequest, "by: "+err.Error())
 		return
 	}
+	noteClock(wd, seq, from, "clock advanced by "+req.By)
 	wd.Settle()
 	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
 }
@@ -206,10 +213,13 @@ func (h *Handler) setClock(w http.ResponseWriter, r *http.Request, wd *tenant.Wo
 	if !provider.DecodeControl(w, r, &req) {
 		return
 	}
+	from := wd.Clock.Now()
+	seq := wd.Timeline.Mark()
 	if _, err := wd.Clock.Set(req.Now); err != nil {
 		provider.WriteControlError(w, http.StatusConflict, err.Error())
 		return
 	}
+	noteClock(wd, seq, from, "clock set to "+req.Now.UTC().Format(time.RFC3339))
 	wd.Settle()
 	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
 }
@@ -226,7 +236,10 @@ func (h *Handler) setMode(w http.ResponseWriter, r *http.Request, wd *tenant.Wor
 		provider.WriteControlError(w, http.StatusBadRequest, "mode: want real or frozen")
 		return
 	}
-	wd.Clock.SetMode(m)
+	if wd.Clock.Mode() != m {
+		wd.Clock.SetMode(m)
+		wd.Timeline.Add(timeline.Item{Time: wd.Clock.Now(), Kind: timeline.KindClock, Summary: "clock " + map[clock.Mode]string{clock.Frozen: "frozen", clock.Real: "running in real time"}[m]})
+	}
 	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
 }
 
@@ -357,4 +370,11 @@ func (h *Handler) putScenario(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": id, "scenario": sc.Name})
+}
+
+// noteClock records a clock jump on the timeline, ordered before the
+// events it fired (seq was taken before the jump).
+func noteClock(wd *tenant.World, seq uint64, from time.Time, summary string) {
+	wd.Timeline.Add(timeline.Item{Seq: seq, Time: from, Kind: timeline.KindClock, Summary: summary,
+		Detail: map[string]string{"from": from.UTC().Format(time.RFC3339), "to": wd.Clock.Now().UTC().Format(time.RFC3339)}})
 }

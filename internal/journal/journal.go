@@ -3,6 +3,8 @@
 package journal
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"sync"
 	"time"
@@ -11,7 +13,10 @@ import (
 
 // Entry is one request and its response.
 type Entry struct {
-	ID           uint64            `json:"id"`
+	ID uint64 `json:"id"`
+	// Seq orders the entry with the tenant's timeline (timeline.Log.Mark,
+	// taken when the request started).
+	Seq          uint64            `json:"seq,omitempty"`
 	Time         time.Time         `json:"time"` // tenant clock time
 	Tenant       string            `json:"tenant"`
 	Provider     string            `json:"provider"`
@@ -134,4 +139,12 @@ func (j *Journal) Clear() {
 	defer j.mu.Unlock()
 	j.entries = nil
 	j.next = 0
+}
+
+// Mask stands in for a secret in the journal: a marker with a short
+// fingerprint, so two entries that carry the same token can be matched (a
+// request that used the token an earlier answer gave) without the token.
+func Mask(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return "[redacted:" + hex.EncodeToString(sum[:4]) + "]"
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/telecomsim/simulator/internal/clock"
 	"github.com/telecomsim/simulator/internal/journal"
 	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/timeline"
 )
 
 // Default is the tenant of requests that name none.
@@ -37,6 +38,9 @@ type World struct {
 	Scenario *scenario.Scenario
 	Clock    *clock.Virtual
 	Journal  *journal.Journal
+	// Timeline is what happened besides API calls (clock jumps, scenario
+	// events, lifecycle steps, callbacks), ordered with the journal.
+	Timeline *timeline.Log
 
 	mu       sync.RWMutex
 	names    []string
@@ -53,6 +57,7 @@ func NewWorld(id string, sc *scenario.Scenario) *World {
 		Scenario: sc,
 		Clock:    clock.NewVirtual(sc.Clock.Start, mode),
 		Journal:  journal.New(sc.Journal.Size, sc.Journal.BodyLimit),
+		Timeline: timeline.New(),
 		states:   map[string]State{},
 		extras:   map[string]any{},
 	}
