@@ -99,6 +99,20 @@ func TestTimelineOrdersCallsAndLinksFlows(t *testing.T) {
 	assert.Contains(t, clk.Summary, "advanced by 5h")
 	assert.Equal(t, "2026-01-05T14:00:00Z", clk.Detail["to"])
 
+	// What the advance caused comes after it: the scenario's event approving
+	// ACME WIDGETS at +3h, then the new record's approval at +4h.
+	var after []string
+	for _, it := range doc.Items[7:] {
+		if it.Provider == "flowroute" { // the scenario has events for other providers too
+			after = append(after, it.Kind+" "+it.Provider+" "+it.Summary)
+		}
+	}
+	assert.Equal(t, []string{
+		"event flowroute scenario event: approve id=17607",
+		`lifecycle flowroute CNAM record 17607 "ACME WIDGETS" approved at once`,
+		`lifecycle flowroute CNAM record ` + id + ` "STORY LABS" approved after the approval delay`,
+	}, after)
+
 	require.Len(t, doc.Flows, 2, "%+v", doc.Flows)
 	assert.Equal(t, []uint64{create.JournalID, get.JournalID}, doc.Flows[0].Calls)
 	assert.Equal(t, "flowroute: POST /v2/cnams → GET /cnams/"+id, doc.Flows[0].Title)

@@ -58,6 +58,9 @@ func (p *Provider) NewState(env provider.Env, cfg any) (tenant.State, error) {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(env.World.ID))
 	s := newState(env.Clock, c, uint64(env.Seed)^h.Sum64())
+	if env.World != nil {
+		s.story = env.World.Timeline
+	}
 	s.seed(c, env.Faker, env.Start)
 	return s, nil
 }

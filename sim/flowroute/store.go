@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/timeline"
 )
 
 // State is one tenant's Flowroute world: accounts, their CNAM records and
@@ -31,6 +32,9 @@ type State struct {
 	rngSeed uint64
 	draws   uint64
 	cancels map[int64]func() bool
+	// story is the tenant's timeline: approvals, rejections and caller-ID
+	// changes go there (nil in store tests).
+	story *timeline.Log
 }
 
 func newState(c clock.Clock, cfg *Config, seed uint64) *State {
@@ -272,9 +276,26 @@ func (s *State) decide(id int64) {
 	now := s.clock.Now()
 	if reason := s.cfg.rejectionReason(c.Value); reason != "" {
 		c.Rejection = &reason
-		return
+	} else {
+		c.Approved = &now
 	}
-	c.Approved = &now
+	s.noteDecision(c, "after the approval delay")
+}
+
+// noteDecision puts a record's approval or rejection on the timeline.
+func (s *State) noteDecision(c *CNAM, why string) {
+	summary := fmt.Sprintf("CNAM record %d %q %s %s", c.ID, c.Value, c.Status(), why)
+	if c.Rejection != nil {
+		summary += ": " + *c.Rejection
+	}
+	var numbers []string
+	for _, n := range s.numbers {
+		if n.CNAM == c.ID {
+			numbers = append(numbers, timeline.Normalize(n.Value))
+		}
+	}
+	s.story.Add(timeline.Item{Time: s.clock.Now(), Kind: timeline.KindLifecycle, Provider: "flowroute", Summary: summary, Numbers: numbers,
+		Detail: map[string]string{"id": fmt.Sprint(c.ID), "value": c.Value, "status": string(c.Status())}})
 }
 
 var errNoRecord = errors.New("no such CNAM record")
@@ -305,6 +326,7 @@ func (s *State) Decide(id int64, approve bool, reason string) (CNAM, error) {
 		}
 		c.Rejection = &reason
 	}
+	s.noteDecision(c, "at once")
 	return *c, nil
 }
 
@@ -405,6 +427,8 @@ func (s *State) Associate(account, number string, id int64) (time.Time, error) {
 	}
 	now := s.clock.Now()
 	n.CNAM, n.CNAMSince = id, now
+	s.story.Add(timeline.Item{Time: now, Kind: timeline.KindLifecycle, Provider: "flowroute",
+		Summary: fmt.Sprintf("caller ID of %s set to %q (CNAM record %d)", number, c.Value, id), Numbers: []string{timeline.Normalize(number)}})
 	return now, nil
 }
 
