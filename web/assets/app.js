@@ -64,6 +64,12 @@
     } catch (err) {
       return { status: 0, ok: false, data: null, text: '', error: 'the simulator did not answer (' + err.message + ')' };
     }
+    const replica = res.headers.get('X-Sim-Replica');
+    if (replica) {
+      const el = $('#replica');
+      el.hidden = false;
+      el.textContent = 'replica ' + replica;
+    }
     const text = await res.text();
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { data = text; }
@@ -123,7 +129,9 @@
   }
 
   // ---- tabs --------------------------------------------------------------
-  const tabs = ['overview', 'journal', 'callbacks', 'state', 'faults', 'scenario'];
+  const tabs = ['overview', 'timeline', 'number', 'journal', 'callbacks', 'state', 'faults', 'scenario'];
+  // Views added by other scripts (story.js): name -> {load(now), poll}.
+  const extraViews = {};
   let active = 'overview';
   function showTab(name) {
     if (!tabs.includes(name)) name = 'overview';
@@ -279,10 +287,18 @@
     for (const p of providers) {
       const url = location.origin + root + (p.url || (p.mount || '') + (p.basePath || ''));
       const spec = root + (p.specUrl || '/__sim/openapi/' + p.name);
+      // A provider the documents give no inbound API (TFNRegistry calls
+      // you) is driven through its levers: show those, not a dead URL.
+      const levers = providerLevers(p.name);
+      const where = p.routes === 0
+        ? h('td', { class: 'levers-cell' }, h('span', { class: 'muted' }, 'No inbound API: it calls you. Drive it with its levers:'),
+          h('ul', { class: 'lever-list' }, levers.map((lv) => h('li', {}, h('span', { class: 'method' }, lv.method), ' ', h('code', {}, '/__sim' + lv.path)))),
+          h('button', { type: 'button', class: 'small', onclick: () => { localStorage.setItem('sim-state-provider', p.name); stateProvider = p.name; showTab('state'); } }, 'Open its levers'))
+        : h('td', { class: 'path' }, h('a', { href: url }, url), ' ',
+          h('button', { type: 'button', class: 'small', 'aria-label': 'Copy the ' + p.name + ' base URL', onclick: () => copy(url) }, 'Copy'));
       body.append(h('tr', { dataset: { provider: p.name } },
         h('td', {}, h('strong', {}, p.title || p.name), h('br'), h('span', { class: 'muted mono' }, p.name)),
-        h('td', { class: 'path' }, h('a', { href: url }, url), ' ',
-          h('button', { type: 'button', class: 'small', 'aria-label': 'Copy the ' + p.name + ' base URL', onclick: () => copy(url) }, 'Copy')),
+        where,
         h('td', { class: 'path' }, p.realBase || ''),
         h('td', { class: 'num' }, p.routes === undefined ? '' : String(p.routes)),
         h('td', {}, h('a', { href: spec }, 'OpenAPI'),
@@ -310,15 +326,30 @@
     const res = await call('GET', '/');
     if (res.ok) endpoints = firstArray(res.data, 'endpoints');
   }
+  let tenantList = [];
+  let tenantPage = 0;
+  const tenantsPerPage = 25;
   async function loadTenants() {
     const res = await call('GET', '/tenants');
     if (!res.ok) return;
-    const list = firstArray(res.data, 'tenants');
-    const dl = $('#tenant-list');
-    fill(dl, ...list.map((t) => h('option', { value: t.id })));
+    tenantList = firstArray(res.data, 'tenants');
+    tenantList.sort((a, b) => (b.id === tenant) - (a.id === tenant) || String(b.lastUsed).localeCompare(String(a.lastUsed)));
+    fill($('#tenant-list'), ...tenantList.slice(0, 200).map((t) => h('option', { value: t.id })));
+    renderTenants();
+  }
+  // renderTenants shows one page of the tenants whose id or scenario holds
+  // the filter, this page's tenant first, then the most recently used.
+  function renderTenants() {
+    const filter = $('#tenants-filter').value.trim().toLowerCase();
+    const list = tenantList.filter((t) => !filter || t.id.toLowerCase().includes(filter) || String(t.scenario || '').toLowerCase().includes(filter));
+    const pages = Math.max(1, Math.ceil(list.length / tenantsPerPage));
+    tenantPage = Math.min(tenantPage, pages - 1);
+    $('#tenants-prev').disabled = tenantPage === 0;
+    $('#tenants-next').disabled = tenantPage >= pages - 1;
+    $('#tenants-count').textContent = list.length + ' of ' + tenantList.length + ' tenants · page ' + (tenantPage + 1) + ' of ' + pages;
     const body = $('#tenants-table tbody');
     fill(body);
-    for (const t of list) {
+    for (const t of list.slice(tenantPage * tenantsPerPage, (tenantPage + 1) * tenantsPerPage)) {
       body.append(h('tr', { 'aria-current': t.id === tenant ? 'true' : null },
         h('td', {}, t.id === tenant ? h('strong', {}, t.id + ' (this page)') : h('a', { href: tenantURL(t.id) }, t.id)),
         h('td', {}, t.scenario || ''),
@@ -327,6 +358,12 @@
         h('td', { class: 'num' }, String(t.journalEntries ?? '')),
         h('td', { class: 'mono' }, fmtTime(t.lastUsed))));
     }
+  }
+  function setupTenants() {
+    $('#tenants-filter-form').addEventListener('submit', (e) => e.preventDefault());
+    $('#tenants-filter').addEventListener('input', () => { tenantPage = 0; renderTenants(); });
+    $('#tenants-prev').addEventListener('click', () => { tenantPage--; renderTenants(); });
+    $('#tenants-next').addEventListener('click', () => { tenantPage++; renderTenants(); });
   }
   async function loadScenarioName() {
     const res = await call('GET', '/scenario');
@@ -667,6 +704,40 @@
     renderLevers();
   }
   const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+  // label turns a JSON key into a heading: accessKey, decide_at and
+  // DecideAt read "Access key", "Decide at".
+  function label(k) {
+    const words = String(k).replace(/[_-]+/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').trim();
+    if (!words) return String(k);
+    const lower = words.split(' ').map((w) => (/^[A-Z0-9]{2,}$/.test(w) ? w : w.toLowerCase())).join(' ');
+    return lower.charAt(0).toUpperCase() + lower.slice(1);
+  }
+  // Secrets are masked until revealed; internals (the engine's counters and
+  // seeds) are hidden unless asked for.
+  const secretRe = /(secret|password|passwd|token|apikey|api_key|accesskey|access_key|privatekey|private_key|signingkey|hmac|^pin$|^key$|credential)/i;
+  const internalRe = /^(rng|rngseed|draws|nextid|next_id|seq|cancels|nextseq|nonce)/i;
+  const isSecret = (k) => secretRe.test(String(k));
+  const isInternal = (k) => internalRe.test(String(k)) || String(k).startsWith('_');
+  const internalsShown = () => localStorage.getItem('sim-internals') === '1';
+  function maskedCell(k, v) {
+    if (v === null || v === undefined || v === '') return cell(v);
+    const shown = h('span', { class: 'mono secret-value', hidden: true }, typeof v === 'object' ? JSON.stringify(v) : String(v));
+    const dots = h('span', { class: 'masked', 'aria-label': label(k) + ' hidden' }, '••••••••');
+    const btn = h('button', { type: 'button', class: 'small reveal', 'aria-label': 'Reveal ' + label(k), 'aria-pressed': 'false' }, 'Reveal');
+    btn.addEventListener('click', () => {
+      const on = shown.hidden;
+      shown.hidden = !on;
+      dots.hidden = on;
+      btn.textContent = on ? 'Hide' : 'Reveal';
+      btn.setAttribute('aria-pressed', String(on));
+    });
+    return h('span', { class: 'secret' }, dots, shown, ' ', btn);
+  }
+  function valueCell(k, v) { return isSecret(k) ? maskedCell(k, v) : cell(v); }
+  // At most this many columns in a table; the rest open from a "More" cell,
+  // so no table is wider than the page.
+  const maxCols = 7;
   function cell(v) {
     if (v === null || v === undefined) return h('span', { class: 'muted' }, '—');
     if (typeof v === 'boolean') return v ? 'yes' : 'no';
@@ -695,12 +766,13 @@
     }
     const scalars = Object.entries(v).filter(([, x]) => x === null || typeof x !== 'object' || (Array.isArray(x) && x.every((y) => typeof y !== 'object')));
     const nested = Object.entries(v).filter(([, x]) => !(x === null || typeof x !== 'object' || (Array.isArray(x) && x.every((y) => typeof y !== 'object'))));
-    if (scalars.length) {
-      wrap.append(h('dl', { class: 'kv' }, scalars.map(([k, x]) => [h('dt', {}, k), h('dd', {}, cell(x))])));
+    const kv = scalars.filter(([k]) => internalsShown() || !isInternal(k));
+    if (kv.length) {
+      wrap.append(h('dl', { class: 'kv' }, kv.map(([k, x]) => [h('dt', { title: k }, label(k)), h('dd', {}, valueCell(k, x))])));
     }
     for (const [k, x] of nested) {
       const sub = path + '/' + k;
-      const title = depth === 0 ? h('h3', {}, k) : h('h4', {}, k);
+      const title = depth === 0 ? h('h3', { title: k }, label(k)) : h('h4', { title: k }, label(k));
       if (Array.isArray(x)) {
         const t = renderTable(prov, sub, x.map((r, i) => ({ key: String(i), row: r })), filter, false);
         title.append(' ', h('span', { class: 'muted' }, '(' + x.length + ')'));
@@ -726,17 +798,21 @@
     if (!rows.every((r) => isObj(r.row))) {
       return h('p', {}, rows.map((r) => r.row).join(', '));
     }
-    const cols = [];
-    for (const r of rows) for (const k of Object.keys(r.row)) if (!cols.includes(k)) cols.push(k);
-    const rowLevers = leversFor(prov, coll, cols, dec);
+    const all = [];
+    for (const r of rows) for (const k of Object.keys(r.row)) if (!all.includes(k)) all.push(k);
+    const rowLevers = leversFor(prov, coll, all, dec);
+    const visible = all.filter((k) => internalsShown() || !isInternal(k));
+    const cols = visible.slice(0, maxCols);
+    const more = visible.slice(maxCols);
     const shown = rows.filter((r) => rowMatches(r.row, filter));
     const extra = dec ? dec.columns || [] : [];
     const hasActions = !!(dec && dec.actions) || rowLevers.length > 0;
     const head = h('tr', {},
       keyed ? h('th', { scope: 'col' }, 'key') : null,
       extra.map((c) => h('th', { scope: 'col' }, c.name)),
-      cols.map((c) => h('th', { scope: 'col' }, c)),
-      hasActions ? h('th', { scope: 'col' }, 'actions') : null);
+      cols.map((c) => h('th', { scope: 'col', title: c, dataset: { key: c } }, label(c))),
+      more.length ? h('th', { scope: 'col' }, 'More') : null,
+      hasActions ? h('th', { scope: 'col' }, 'Actions') : null);
     const body = h('tbody', {}, shown.map((r) => {
       const id = r.row.id ?? r.row.tfn ?? r.row.number ?? r.row.msisdn ?? r.key;
       const acts = [];
@@ -749,10 +825,12 @@
       return h('tr', { dataset: { id: String(id), key: r.key } },
         keyed ? h('td', { class: 'mono' }, r.key) : null,
         extra.map((c) => h('td', { dataset: { col: c.name } }, c.cell(r.row))),
-        cols.map((c) => h('td', { dataset: { col: c } }, cell(r.row[c]))),
+        cols.map((c) => h('td', { dataset: { col: c } }, valueCell(c, r.row[c]))),
+        more.length ? h('td', { class: 'more' }, h('details', {}, h('summary', {}, more.length + ' more'),
+          h('dl', { class: 'kv' }, more.map((c) => [h('dt', { title: c }, label(c)), h('dd', { dataset: { col: c } }, valueCell(c, r.row[c]))])))) : null,
         hasActions ? h('td', {}, h('div', { class: 'actions' }, acts)) : null);
     }));
-    if (!shown.length) body.append(h('tr', {}, h('td', { colspan: cols.length + extra.length + 2, class: 'empty' }, 'No row matches the filter.')));
+    if (!shown.length) body.append(h('tr', {}, h('td', { colspan: cols.length + extra.length + 3, class: 'empty' }, 'No row matches the filter.')));
     return h('div', { class: 'scroll' }, h('table', { class: 'data', dataset: { path } }, h('thead', {}, head), body));
   }
 
@@ -832,6 +910,9 @@
       h('div', { id: 'lever-result', 'aria-live': 'polite' }));
   }
   function setupState() {
+    const box = $('#state-internals');
+    box.checked = internalsShown();
+    box.addEventListener('change', () => { localStorage.setItem('sim-internals', box.checked ? '1' : '0'); renderState(true); });
     $('#state-filter-form').addEventListener('submit', (e) => e.preventDefault());
     $('#state-filter').addEventListener('input', () => renderState(true));
   }
@@ -1017,6 +1098,7 @@
       case 'state': once('state', loadState); break;
       case 'faults': once('faults', loadFaults); break;
       case 'scenario': if (now) once('scenario', loadScenario); break;
+      default: if (extraViews[active]) once(active, () => extraViews[active].load(now));
     }
   }
   function refreshAll() {
@@ -1035,21 +1117,32 @@
     if (active === 'callbacks') { once('callbacks', loadCallbacks); if ($('#inbox-name').value) once('inbox', loadInbox); }
     if (active === 'state') once('state', loadState);
     if (active === 'faults') once('faults', loadFaults);
+    if (extraViews[active] && extraViews[active].poll) once(active, () => extraViews[active].load(false));
   }
 
   async function start() {
     document.title = 'Simulator · ' + tenant;
     setupTabs();
     setupHeader();
+    setupTenants();
     setupJournal();
     setupCallbacks();
     setupState();
     setupFaults();
     setupScenario();
-    await Promise.all([loadClock(), loadProviders(), loadEndpoints(), loadScenarioName()]);
+    await loadEndpoints(); // the overview lists levers from it
+    await Promise.all([loadClock(), loadProviders(), loadScenarioName()]);
     showTab(location.hash.slice(1) || 'overview');
     setInterval(tick, 500);
     document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshAll(); });
   }
-  start();
+  // The dashboard's other scripts (loaded after this one) use these.
+  window.SimUI = {
+    h, fill, call, toast, failed, fmtTime, pretty, badge, statusClass, wordClass, firstArray, ask, copy,
+    tenant, root, api, showTab, advance, loadClock, refreshAll,
+    isSecret, isInternal, label, maskedCell, internalsShown,
+    providers: () => providers,
+    addView(name, view) { extraViews[name] = view; },
+  };
+  document.addEventListener('DOMContentLoaded', start);
 })();
