@@ -82,20 +82,11 @@ func journalHeaders(h http.Header) map[string]string {
 			v = strings.Join(vs, ", ")
 		}
 		if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "X-Authorization") || strings.EqualFold(k, "Cookie") {
-			v = maskCredential(v)
+			v = journal.MaskCredential(v)
 		}
 		out[k] = v
 	}
 	return out
-}
-
-// maskCredential keeps a credential's scheme and replaces the rest with a
-// fingerprinted marker (journal.Mask).
-func maskCredential(v string) string {
-	if scheme, rest, ok := strings.Cut(v, " "); ok && len(scheme) < 16 {
-		return scheme + " " + journal.Mask(strings.TrimSpace(rest))
-	}
-	return journal.Mask(v)
 }
 
 func journalEntry(w *tenant.World, prov string, r *http.Request, path string, body []byte, rec *recorder, m *provider.Match) journal.Entry {

@@ -141,6 +141,15 @@ func (j *Journal) Clear() {
 	j.next = 0
 }
 
+// MaskCredential keeps a credential header's scheme ("Bearer", "Basic")
+// and masks the rest; a bare token is masked whole.
+func MaskCredential(v string) string {
+	if scheme, rest, ok := strings.Cut(v, " "); ok && len(scheme) < 16 {
+		return scheme + " " + Mask(strings.TrimSpace(rest))
+	}
+	return Mask(v)
+}
+
 // Mask stands in for a secret in the journal: a marker with a short
 // fingerprint, so two entries that carry the same token can be matched (a
 // request that used the token an earlier answer gave) without the token.
