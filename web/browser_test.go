@@ -195,6 +195,11 @@ func TestBrowser(t *testing.T) {
 	for _, info := range srv.App.Infos() {
 		row := text(ctx, t, `#providers-table tr[data-provider="`+info.Name+`"]`)
 		assert.Contains(t, row, info.Title, "provider %s is listed", info.Name)
+		if len(srv.App.Routes(info.Name)) == 0 {
+			assert.Contains(t, row, "No inbound API", "provider %s, which only calls out, shows its levers", info.Name)
+			assert.NotContains(t, row, "/t/"+srv.Tenant+info.Mount, "provider %s offers no base URL that would answer 404", info.Name)
+			continue
+		}
 		assert.Contains(t, row, "/t/"+srv.Tenant+info.Mount+info.BasePath, "provider %s shows this tenant's base URL", info.Name)
 	}
 	assert.Equal(t, "frozen", text(ctx, t, "#clock-mode"))

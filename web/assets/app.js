@@ -291,9 +291,10 @@
       // you) is driven through its levers: show those, not a dead URL.
       const levers = providerLevers(p.name);
       const where = p.routes === 0
-        ? h('td', { class: 'levers-cell' }, h('span', { class: 'muted' }, 'No inbound API: it calls you. Drive it with its levers:'),
-          h('ul', { class: 'lever-list' }, levers.map((lv) => h('li', {}, h('span', { class: 'method' }, lv.method), ' ', h('code', {}, '/__sim' + lv.path)))),
-          h('button', { type: 'button', class: 'small', onclick: () => { localStorage.setItem('sim-state-provider', p.name); stateProvider = p.name; showTab('state'); } }, 'Open its levers'))
+        ? h('td', { class: 'levers-cell' }, h('span', { class: 'muted' }, 'No inbound API: it calls you. '),
+          h('button', { type: 'button', class: 'small', onclick: () => { localStorage.setItem('sim-state-provider', p.name); stateProvider = p.name; showTab('state'); } }, 'Open its levers'),
+          h('details', {}, h('summary', {}, levers.length + ' control levers'),
+            h('ul', { class: 'lever-list' }, levers.map((lv) => h('li', {}, h('span', { class: 'method' }, lv.method), ' ', h('code', {}, '/__sim' + lv.path))))))
         : h('td', { class: 'path' }, h('a', { href: url }, url), ' ',
           h('button', { type: 'button', class: 'small', 'aria-label': 'Copy the ' + p.name + ' base URL', onclick: () => copy(url) }, 'Copy'));
       body.append(h('tr', { dataset: { provider: p.name } },
@@ -1140,7 +1141,7 @@
   window.SimUI = {
     h, fill, call, toast, failed, fmtTime, pretty, badge, statusClass, wordClass, firstArray, ask, copy,
     tenant, root, api, showTab, advance, loadClock, refreshAll,
-    isSecret, isInternal, label, maskedCell, internalsShown,
+    isSecret, isInternal, label, maskedCell, internalsShown, cell,
     providers: () => providers,
     addView(name, view) { extraViews[name] = view; },
   };

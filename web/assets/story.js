@@ -52,7 +52,7 @@
     h('span', { class: 'tl-kind' }, badge(kindLabel[it.kind] || it.kind, kindClass[it.kind] || '')),
     h('span', { class: 'tl-provider muted' }, it.provider || ''),
     h('span', { class: 'tl-summary' }, status, ' ', it.kind === 'api' ? h('code', {}, it.method + ' ' + it.path) : it.summary,
-      it.kind === 'api' && it.followsFrom ? h('span', { class: 'muted follows' }, ' ← used ' + shorten(it.via) + ' from call #' + it.followsFrom) : null,
+      it.kind === 'api' && it.followsFrom ? h('span', { class: 'muted follows' }, ' ← used ' + via(it.via) + ' from call #' + it.followsFrom) : null,
       it.fault ? h('span', { class: 'badge bad' }, '⚡ ' + it.fault) : null),
     h('span', { class: 'tl-numbers' }, numberChips(it.numbers)));
     li.addEventListener('click', () => select(it));
@@ -60,6 +60,10 @@
     return li;
   }
 
+  // via names the value a call used: a masked token reads "the token".
+  function via(v) {
+    return String(v || '').startsWith('[redacted') ? 'the token' : shorten(v);
+  }
   function shorten(v) {
     v = String(v || '');
     return v.length > 24 ? v.slice(0, 10) + '…' + v.slice(-8) : v;
@@ -118,7 +122,7 @@
       return;
     }
     fill(box, head,
-      it.followsFrom ? h('p', {}, 'Follows call #' + it.followsFrom + ', whose answer gave ', h('code', {}, shorten(it.via)), '.') : null,
+      it.followsFrom ? h('p', {}, 'Follows call #' + it.followsFrom + ', whose answer gave ', h('code', {}, via(it.via)), '.') : null,
       h('h4', {}, 'Request'), h('pre', { class: 'code' }, e.method + ' ' + e.path + (e.query ? '?' + e.query : '') + '\n' +
         Object.entries(e.requestHeaders || {}).map(([k, v]) => k + ': ' + v).join('\n') + '\n\n' + pretty(e.requestBody)),
       h('h4', {}, 'Response ', badge(String(e.status), statusClass(e.status))), h('pre', { class: 'code' }, pretty(e.responseBody)));
@@ -156,16 +160,18 @@
     const provs = d.providers || [];
     $('#number-summary').textContent = (d.number ? 'number ' + d.number : 'text "' + d.query + '"') + ' · held by ' + provs.length +
       ' provider' + (provs.length === 1 ? '' : 's') + ' · ' + (d.timeline || []).length + ' timeline items';
+    // The record itself first, then what refers to it (deliveries, events).
+    const rank = (r) => (/deliver|event|journal|attempt|history|log/i.test(r.path) ? 2 : 0) + (/^(tfn|number|did|value|cnam)$/i.test(r.field) ? 0 : 1);
     const cards = provs.map((p) => h('section', { class: 'card', dataset: { provider: p.provider } },
       h('h3', {}, p.title || p.provider, ' ', h('span', { class: 'muted mono' }, p.provider)),
-      p.records.map((r) => {
+      p.records.slice().sort((a, b) => rank(a) - rank(b)).map((r) => {
         const keys = Object.keys(r.record).filter((k) => !ui.isInternal(k) || ui.internalsShown());
         keys.sort((a, b) => ((keyFields.indexOf(a) + 1) || 99) - ((keyFields.indexOf(b) + 1) || 99));
         return h('div', { class: 'record' },
           h('p', {}, h('code', { class: 'muted' }, r.path), ' ', r.status ? badge(r.status, wordClass(r.status)) : null,
             h('span', { class: 'muted' }, ' holds it in ', h('code', {}, r.field))),
           h('dl', { class: 'kv' }, keys.slice(0, 12).map((k) => [h('dt', { title: k }, ui.label(k)),
-            h('dd', {}, ui.isSecret(k) ? ui.maskedCell(k, r.record[k]) : String(r.record[k] ?? '—'))])));
+            h('dd', {}, ui.isSecret(k) ? ui.maskedCell(k, r.record[k]) : ui.cell(r.record[k]))])));
       }),
       p.more ? h('p', { class: 'muted' }, p.more + ' more records') : null));
     const items = d.timeline || [];
