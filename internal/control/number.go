@@ -165,7 +165,7 @@ func walkRecords(v any, path string, m matcher, out *providerHoldings) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if s, ok := scalar(x[k]); ok && m.value(s) {
+			if holds(x[k], m) {
 				if len(out.Records) >= maxHoldings {
 					out.More++
 				} else {
@@ -182,6 +182,22 @@ func walkRecords(v any, path string, m matcher, out *providerHoldings) {
 			walkRecords(c, fmt.Sprintf("%s[%d]", path, i), m, out)
 		}
 	}
+}
+
+// holds says whether a field is the number, or a list of values that
+// holds it (a port request's numbers).
+func holds(v any, m matcher) bool {
+	if s, ok := scalar(v); ok {
+		return m.value(s)
+	}
+	if list, ok := v.([]any); ok {
+		for _, e := range list {
+			if s, ok := scalar(e); ok && m.value(s) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func scalar(v any) (string, bool) {

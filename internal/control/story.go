@@ -320,8 +320,10 @@ func linkable(v string) bool {
 	if strings.Contains(v, ".") && digits == len(v)-1 {
 		return false // a price or a decimal
 	}
-	if strings.Contains(v, "[redacted") && !strings.Contains(v, ":") {
-		return false // a redaction marker without a fingerprint says nothing
+	if strings.HasPrefix(v, "[redacted") {
+		// A masked secret links by its fingerprint; a marker without one
+		// says nothing.
+		return strings.HasPrefix(v, "[redacted:")
 	}
 	return digits >= 4 || len(v) >= 20
 }

@@ -319,6 +319,9 @@ func (p *Provider) buildState(env provider.Env, c any) (*Store, error) {
 		f = gofakeit.New(uint64(env.Seed))
 	}
 	s := newStore(env.Clock, env.Logger, cfg)
+	if env.World != nil {
+		s.story = env.World.Timeline
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Tokens and search tokens are signed with the tenant's own secret, so

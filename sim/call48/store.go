@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/timeline"
 )
 
 // Caller is who a request acts as.
@@ -66,6 +67,23 @@ type Store struct {
 	invStale  bool           // numbers were only removed since then
 	timers    map[string]func() bool
 	stock     *stock // the shared inventory the tenant started from
+	// story is the tenant's timeline: port-in steps and bulk orders go
+	// there (nil in store tests).
+	story *timeline.Log
+}
+
+// note puts a lifecycle step on the tenant's timeline.
+func (s *Store) note(summary string, numbers []string, detail map[string]string) {
+	if s.story == nil {
+		return
+	}
+	var ns []string
+	for _, n := range numbers {
+		if v := timeline.Normalize(n); v != "" {
+			ns = append(ns, v)
+		}
+	}
+	s.story.Add(timeline.Item{Time: s.clock.Now(), Kind: timeline.KindLifecycle, Provider: "call48", Summary: summary, Numbers: ns, Detail: detail})
 }
 
 func newStore(clk clock.Clock, log *slog.Logger, cfg *Config) *Store {

@@ -100,6 +100,33 @@ func (s *Store) stepBulkLocked(b *BulkOrder, now time.Time) {
 		return
 	}
 	s.log.Info("call48 bulk order", "order_no", b.OrderNo, "status", b.Status)
+	var numbers []string
+	for _, l := range b.Lines {
+		numbers = append(numbers, l.Numbers...)
+	}
+	summary := "bulk order " + b.OrderNo + " is now " + bulkStatusWord(b.Status)
+	if len(numbers) > 0 {
+		summary += " with " + strconv.Itoa(len(numbers)) + " numbers"
+	}
+	if b.Reason != "" {
+		summary += " (" + b.Reason + ")"
+	}
+	s.note(summary, numbers, map[string]string{"bulk_order_id": strconv.Itoa(b.ID), "status": b.Status})
+}
+
+// bulkStatusWord spells a bulk order status letter for people.
+func bulkStatusWord(st string) string {
+	switch st {
+	case BulkQueued:
+		return "queued"
+	case BulkProcessing:
+		return "processing"
+	case BulkComplete:
+		return "complete"
+	case BulkError:
+		return "in error"
+	}
+	return st
 }
 
 func (s *Store) fulfilBulkLocked(b *BulkOrder, now time.Time) {

@@ -377,11 +377,18 @@ func (s *Store) scheduleActivationLocked(p *Proposal, now time.Time) {
 }
 
 func (s *Store) setStatusLocked(p *Proposal, st string) {
+	was := p.Status
 	p.Status = st
+	var moved []string
 	for i := range p.DIDs {
 		if p.DIDs[i].Status != PortCancelled && p.DIDs[i].Status != PortActivated {
 			p.DIDs[i].Status = st
+			moved = append(moved, p.DIDs[i].Number)
 		}
+	}
+	if was != st {
+		s.note(fmt.Sprintf("port-in sub-order %d: %s → %s", p.ID, was, st), moved,
+			map[string]string{"port_req_id": fmt.Sprint(p.PortReqID), "port_proposal_id": fmt.Sprint(p.ID), "status": st})
 	}
 	if st == PortCancelled {
 		p.NextAt = time.Time{}
@@ -436,6 +443,8 @@ func (s *Store) settleLocked(p *Proposal) {
 func (s *Store) activateDIDLocked(p *Proposal, pd *PortDID, now time.Time) {
 	pr := s.d.Ports[p.PortReqID]
 	pd.Status = PortActivated
+	s.note(fmt.Sprintf("port-in: %s activated on Call48 (sub-order %d)", pd.Number, p.ID), []string{pd.Number},
+		map[string]string{"port_proposal_id": fmt.Sprint(p.ID), "status": PortActivated})
 	if _, exists := s.byNumber[pd.Number]; exists {
 		return
 	}

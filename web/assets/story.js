@@ -242,8 +242,12 @@
           return 'bought ' + r.number;
         }],
         ['Name it: set its caller ID (CNAM)', async (s) => {
+          const d = call48OK(await provider('GET', '/call48/api/v4/dids?max=1000', { headers: { Authorization: s.token } }), 'dids');
+          const last10 = (v) => String(v || '').replace(/\D/g, '').slice(-10);
+          const did = ui.firstArray(d.data || d).find((x) => last10(x.number || x.did) === last10(s.row.number));
+          if (!did) throw new Error(s.row.number + ' is not among the account\'s DIDs');
           call48OK(await provider('POST', '/call48/api/v4/did/create-cnam', { headers: { Authorization: s.token },
-            json: { did: s.row.number, cnam_name: 'ACME DEMO' } }), 'create-cnam');
+            json: { did_id: did._id, cnam_type: 'BIZ', cnam_status: true, display_name: 'ACME DEMO', display_number: s.row.number } }), 'create-cnam');
           return s.row.number + ' shows as ACME DEMO';
         }],
         ['Look at the number across providers', async (s) => { showNumber(s.row.number); }],
@@ -271,19 +275,26 @@
           const d = call48OK(await provider('POST', '/call48/api/v4/login', { json: { user_name: 'mark', password: 'password' } }), 'login');
           s.token = (d.data && d.data.token) || d.token;
         }],
-        ['Check that 212-555-0147 can be ported', async (s) => {
-          call48OK(await provider('POST', '/call48/api/v4/port-in/check-ports', { headers: { Authorization: s.token }, json: { numbers: ['2125550147'] } }), 'check-ports');
+        ['Check that 701-200-4711 can be ported', async (s) => {
+          const d = call48OK(await provider('POST', '/call48/api/v4/port-in/check-ports', { headers: { Authorization: s.token },
+            json: { did_type: 'LCL', numbers: ['7012004711'] } }), 'check-ports');
+          return d.message || '';
         }],
-        ['Submit the port request', async (s) => {
+        ['Submit the port request with the subscriber\'s details', async (s) => {
+          // The FOC date asked for is three days ahead on the tenant clock.
+          const c = await control('GET', '/clock');
+          const foc = new Date(Date.parse(c.now) + 3 * 86400000).toISOString().slice(0, 10);
           const d = call48OK(await provider('POST', '/call48/api/v4/port-in/submit-port-details', { headers: { Authorization: s.token }, json: {
-            numbers: ['2125550147'], btn: '2125550147', carrier_name: 'Old Carrier', account_number: 'A-100', pin: '1234',
-            authorized_name: 'Dana Whitfield', company_name: 'Acme Labs', address: '100 Main St', city: 'New York', state: 'NY', zip: '10001',
-          } }), 'submit-port-details');
-          s.port = JSON.stringify(d.data || d).slice(0, 80);
-          return 'submitted';
+            did_type: 'LCL', numbers: ['7012004711'], port_req_detail: {
+              cust_acc_name: 'Acme Labs', cust_authorized_name: 'Dana Whitfield', cust_acc_type: 'BIZ', cust_acc_number: 'A-100200',
+              address_number: '100', address_street_name: 'Broadway', address_loc_designator: 'Suite 4', city: 'Fargo', state: 'ND',
+              postal_code: '58102', btn: '7012004711', activation_type: 'Auto', desired_foc_date: foc + 'T00:00:00Z',
+              activation_date: foc + 'T12:00:00-05:00',
+            } } }), 'submit-port-details');
+          return 'port request ' + ((d.data && d.data.port_req_id) || '') + ' submitted';
         }],
         ['Days pass: reviewed, FOC received, activated', async () => { await control('POST', '/clock/advance', { by: '4d' }); }],
-        ['Look at the number across providers', async () => { showNumber('2125550147'); }],
+        ['Look at the number across providers', async () => { showNumber('7012004711'); }],
       ],
     },
     {
