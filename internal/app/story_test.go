@@ -171,3 +171,44 @@ func TestNumberLifeAcrossProviders(t *testing.T) {
 
 	srv.Control(http.MethodGet, "/numbers/ab", nil, http.StatusBadRequest, nil)
 }
+
+// A token's expiry shows on the timeline at the time it happened, once the
+// clock has passed it.
+func TestTimelineTokenExpiry(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t, simtest.Frozen(time.Time{}))
+	srv.Call48Token(t, "mark", "password")
+	srv.Advance(2 * time.Hour)
+
+	var doc storyDoc
+	srv.Control(http.MethodGet, "/timeline", nil, http.StatusOK, &doc)
+	var login *storyItem
+	for i, it := range doc.Items {
+		if it.Kind == "lifecycle" && it.Provider == "call48" && strings.HasPrefix(it.Summary, "mark logged in") {
+			login = &doc.Items[i]
+		}
+		assert.False(t, strings.HasPrefix(it.Summary, "expired:"), "nothing has expired yet: %s", it.Summary)
+	}
+	require.NotNil(t, login, "the login is on the timeline")
+	exp := login.Detail["expires"]
+	assert.Equal(t, "2026-01-06T09:00:00Z", exp, "a Call48 token lives 24 hours")
+
+	srv.Advance(23 * time.Hour)
+	srv.Control(http.MethodGet, "/timeline", nil, http.StatusOK, &doc)
+	var kinds []string
+	for i, it := range doc.Items {
+		kinds = append(kinds, it.Kind+" "+it.Summary)
+		if i > 0 {
+			assert.LessOrEqual(t, doc.Items[i-1].Seq, it.Seq)
+			assert.False(t, it.Time.Before(doc.Items[i-1].Time), "clock order at %d: %v", i, kinds)
+		}
+	}
+	var expired []storyItem
+	for _, it := range doc.Items {
+		if strings.HasPrefix(it.Summary, "expired: mark logged in") {
+			expired = append(expired, it)
+		}
+	}
+	require.Len(t, expired, 1, "%v", kinds)
+	assert.Equal(t, exp, expired[0].Time.UTC().Format(time.RFC3339))
+}

@@ -103,7 +103,47 @@ func (h *Handler) story(wd *tenant.World) ([]storyItem, []flow) {
 		items = append(items, storyItem{Seq: t.Seq, Time: t.Time, Kind: t.Kind, Provider: t.Provider, Summary: t.Summary, Numbers: t.Numbers, Detail: t.Detail})
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Seq < items[j].Seq })
-	return items, flows
+	return withExpiries(items, wd.Clock.Now()), flows
+}
+
+// withExpiries adds, for each item that issued something with an
+// "expires" time now past (a token), an item at that time saying it
+// expired. It takes the sequence number of the item it follows.
+func withExpiries(items []storyItem, now time.Time) []storyItem {
+	var due []storyItem
+	for _, it := range items {
+		exp, err := time.Parse(time.RFC3339, it.Detail["expires"])
+		if err != nil || exp.After(now) {
+			continue
+		}
+		summary, _, _ := strings.Cut(it.Summary, ";")
+		due = append(due, storyItem{Time: exp, Kind: timeline.KindLifecycle, Provider: it.Provider, Numbers: it.Numbers,
+			Summary: "expired: " + summary, Detail: map[string]string{"expired": exp.Format(time.RFC3339), "issued": it.Time.UTC().Format(time.RFC3339)}})
+	}
+	if len(due) == 0 {
+		return items
+	}
+	sort.SliceStable(due, func(i, j int) bool { return due[i].Time.Before(due[j].Time) })
+	out := make([]storyItem, 0, len(items)+len(due))
+	for _, it := range items {
+		for len(due) > 0 && due[0].Time.Before(it.Time) {
+			due[0].Seq = lastSeq(out)
+			out, due = append(out, due[0]), due[1:]
+		}
+		out = append(out, it)
+	}
+	for _, d := range due {
+		d.Seq = lastSeq(out)
+		out = append(out, d)
+	}
+	return out
+}
+
+func lastSeq(items []storyItem) uint64 {
+	if len(items) == 0 {
+		return 0
+	}
+	return items[len(items)-1].Seq
 }
 
 // routeNames maps "provider METHOD /template" to the route's name.

@@ -308,6 +308,8 @@ func (s *Store) Login(user, pass string, admin bool) (string, error) {
 		shadow := false
 		c.UserType, c.AccountType, c.IsShadow = "user", "spadmin", &shadow
 	}
+	s.note(fmt.Sprintf("%s logged in; the token lives until %s", a.Username, time.Unix(c.Exp, 0).UTC().Format(time.RFC3339)), nil,
+		map[string]string{"user": a.Username, "expires": time.Unix(c.Exp, 0).UTC().Format(time.RFC3339)})
 	return signJWT([]byte(s.d.Secret), c), nil
 }
 

@@ -69,6 +69,9 @@ func (p *Provider) NewState(env provider.Env, cfg any) (tenant.State, error) {
 		return nil, errors.New("tmobile: configuration of the wrong type")
 	}
 	st := newStore(set, env.Clock, env.Faker)
+	if env.World != nil {
+		st.story = env.World.Timeline
+	}
 	// The seeded world (users, lines) is the same in every tenant; what is
 	// drawn at run time (codes, tokens, jti, transaction ids) comes from the
 	// tenant's own secret, so one tenant's tokens never work in another.

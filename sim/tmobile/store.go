@@ -15,6 +15,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/timeline"
 )
 
 //go:embed issuer-key.pem
@@ -62,6 +63,9 @@ type Store struct {
 	prunedTo  int64            // the cutoff jtis were last pruned to
 	timers    map[string]func() bool
 	tokenCode map[string]string // token value -> code it was issued for
+	// story is the tenant's timeline: links, tokens and unlinks go there
+	// (nil in store tests).
+	story *timeline.Log
 }
 
 func newStore(set *settings, clk clock.Clock, faker *gofakeit.Faker) *Store {
@@ -432,6 +436,10 @@ func (s *Store) issuePairLocked(link *Link, now time.Time, code string) (tokenRe
 	if code != "" {
 		s.tokenCode[at.Value], s.tokenCode[rt.Value] = code, code
 	}
+	s.story.Add(timeline.Item{Time: now, Kind: timeline.KindLifecycle, Provider: "tmobile",
+		Summary: fmt.Sprintf("access token issued to %s for line %s; it lives until %s", link.ClientID, link.MSISDN, at.Expires.UTC().Format(time.RFC3339)),
+		Numbers: []string{timeline.Normalize(link.MSISDN)},
+		Detail:  map[string]string{"client": link.ClientID, "line": link.MSISDN, "expires": at.Expires.UTC().Format(time.RFC3339)}})
 	return tokenResponse{AccessToken: at.Value, RefreshToken: rt.Value, TokenType: "Bearer",
 		ExpiresIn: int64(s.set.AccessTTL / time.Second)}, nil
 }
