@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -171,30 +170,12 @@ func TestCtlReachAndAuth(t *testing.T) {
 	assert.Contains(t, r.stderr, "no simulator at "+down.URL)
 }
 
-// ctlBuffer is a bytes.Buffer safe to read while ctl writes to it.
-type ctlBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *ctlBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *ctlBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestCtlJournalFollow(t *testing.T) {
 	srv := ctlServer(t, "")
 	postCNAM(t, srv.URL, "follow", "First Co")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out ctlBuffer
+	var out syncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"ctl", "--url", srv.URL, "--tenant", "follow", "journal", "--follow", "--json", "--interval", "10ms"},

@@ -112,20 +112,11 @@ func (s *Store) CancelOrder(c Caller, reqID, propID *int) error {
 
 // CancelDID cancels one number of a sub-order.
 func (s *Store) CancelDID(c Caller, propID int, number string) error {
-	if propID == 0 {
-		return missing("port_proposal_id")
-	}
-	if strings.TrimSpace(number) == "" {
-		return missing("did_number")
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, d, err := s.proposalDIDLocked(c, propID, number)
+	p, d, err := s.portDIDForLocked(c, propID, number, "cancelled", func(f DIDFlags) bool { return f.Cancel })
 	if err != nil {
 		return err
-	}
-	if !DIDFlagsOf(p, *d).Cancel {
-		return errf(400, "DID %s can not be cancelled in status %s", d.Number, d.Status)
 	}
 	d.Status = PortCancelled
 	s.settleLocked(p)
@@ -300,20 +291,11 @@ func (s *Store) ActivateOrder(c Caller, reqID, propID *int) error {
 
 // ActivateDID activates one number of a sub-order that has its FOC.
 func (s *Store) ActivateDID(c Caller, propID int, number string) error {
-	if propID == 0 {
-		return missing("port_proposal_id")
-	}
-	if strings.TrimSpace(number) == "" {
-		return missing("did_number")
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, d, err := s.proposalDIDLocked(c, propID, number)
+	p, d, err := s.portDIDForLocked(c, propID, number, "activated", func(f DIDFlags) bool { return f.Activate })
 	if err != nil {
 		return err
-	}
-	if !DIDFlagsOf(p, *d).Activate {
-		return errf(400, "DID %s can not be activated in status %s", d.Number, d.Status)
 	}
 	now := s.clock.Now()
 	s.activateDIDLocked(p, d, now)
@@ -322,4 +304,23 @@ func (s *Store) ActivateDID(c Caller, propID int, number string) error {
 		s.scheduleActivationLocked(p, now)
 	}
 	return nil
+}
+
+// portDIDForLocked finds one number of a sub-order for an action on it
+// (cancel, activate) and checks that its status allows the action.
+func (s *Store) portDIDForLocked(c Caller, propID int, number, done string, allowed func(DIDFlags) bool) (*Proposal, *PortDID, error) {
+	if propID == 0 {
+		return nil, nil, missing("port_proposal_id")
+	}
+	if strings.TrimSpace(number) == "" {
+		return nil, nil, missing("did_number")
+	}
+	p, d, err := s.proposalDIDLocked(c, propID, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !allowed(DIDFlagsOf(p, *d)) {
+		return nil, nil, errf(400, "DID %s can not be %s in status %s", d.Number, done, d.Status)
+	}
+	return p, d, nil
 }
