@@ -1,0 +1,151 @@
+package har
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/telecomsim/simulator/internal/har/hartest"
+)
+
+func exchange() Exchange {
+	u, _ := url.Parse("https://api.flowroute.com/v2/numbers/available?starts_with=1206&limit=2&token=abc")
+	return Exchange{
+		Provider: "flowroute",
+		Started:  time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC),
+		Duration: 120 * time.Millisecond,
+		Method:   "POST",
+		URL:      u,
+		ReqHeader: http.Header{
+			"Authorization":   {"Basic ZGVtbzpzZWNyZXQ="},
+			"X-Authorization": {"Bearer eyJabc"},
+			"Content-Type":    {"application/json"},
+			"Accept":          {"application/json"},
+		},
+		ReqBody:  []byte(`{"user_name":"mark","password":"hunter2","nested":{"refresh_token":"r1","keep":"yes"},"list":[{"client_secret":"s"}]}`),
+		Status:   200,
+		RespHead: http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"session=1"}},
+		RespBody: []byte(`{"token":"eyJ.payload.sig","expires_in":3600,"user":{"name":"mark"}}`),
+	}
+}
+
+func TestWriterProducesValidHAR(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rec.har")
+	w, err := NewWriter(path, "test", false)
+	require.NoError(t, err)
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	hartest.Validate(t, b) // an empty recording is a valid file from the start
+
+	require.NoError(t, w.Add(NewEntry(exchange())))
+	failed := exchange()
+	failed.Err = errors.New("dial tcp: connection refused")
+	failed.Status, failed.RespHead, failed.RespBody = 0, http.Header{}, nil
+	require.NoError(t, w.Add(NewEntry(failed)))
+	assert.Equal(t, 2, w.Len())
+
+	b, err = os.ReadFile(path)
+	require.NoError(t, err)
+	hartest.Validate(t, b)
+	f, err := Parse(b)
+	require.NoError(t, err)
+	require.Len(t, f.Log.Entries, 2)
+	e := f.Log.Entries[0]
+	assert.Equal(t, "1.2", f.Log.Version)
+	assert.Equal(t, "flowroute", e.Provider)
+	assert.Equal(t, "2026-01-05T09:00:00.000Z", e.StartedDateTime)
+	assert.InDelta(t, 120, e.Time, 0.001)
+	assert.Equal(t, "application/json", e.Response.Content.MimeType)
+	assert.Equal(t, 0, f.Log.Entries[1].Response.Status)
+	assert.Contains(t, f.Log.Entries[1].Error, "connection refused")
+	entries, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".rec.har.*"))
+	assert.Empty(t, entries, "no temporary files left behind")
+}
+
+func TestSchemaRejectsBrokenHAR(t *testing.T) {
+	good, err := json.Marshal(File{Log: Log{Version: "1.2", Creator: Creator{Name: "x", Version: "1"}, Entries: []Entry{NewEntry(exchange())}}})
+	require.NoError(t, err)
+	require.NoError(t, hartest.Check(good))
+	for name, mutate := range map[string]func(m map[string]any){
+		"no version":     func(m map[string]any) { delete(m["log"].(map[string]any), "version") },
+		"wrong version":  func(m map[string]any) { m["log"].(map[string]any)["version"] = "1.1" },
+		"no timings":     func(m map[string]any) { entry(m)["timings"] = nil },
+		"headers as map": func(m map[string]any) { entry(m)["request"].(map[string]any)["headers"] = map[string]any{"a": "b"} },
+		"unknown field":  func(m map[string]any) { entry(m)["surprise"] = 1 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var m map[string]any
+			require.NoError(t, json.Unmarshal(good, &m))
+			mutate(m)
+			b, _ := json.Marshal(m)
+			assert.Error(t, hartest.Check(b))
+		})
+	}
+}
+
+func entry(m map[string]any) map[string]any {
+	return m["log"].(map[string]any)["entries"].([]any)[0].(map[string]any)
+}
+
+func TestRedaction(t *testing.T) {
+	e := Redact(NewEntry(exchange()))
+	h := e.Request.Header()
+	assert.Equal(t, Redacted, h.Get("Authorization"))
+	assert.Equal(t, Redacted, h.Get("X-Authorization"))
+	assert.Equal(t, "application/json", h.Get("Accept"))
+	assert.Equal(t, Redacted, e.Response.Header().Get("Set-Cookie"))
+	assert.JSONEq(t, `{"user_name":"mark","password":"REDACTED","nested":{"refresh_token":"REDACTED","keep":"yes"},"list":[{"client_secret":"REDACTED"}]}`, e.Request.Body())
+	assert.JSONEq(t, `{"token":"REDACTED","expires_in":3600,"user":{"name":"mark"}}`, e.Response.Content.Text)
+	assert.Contains(t, e.Request.URL, "token=REDACTED")
+	assert.Contains(t, e.Request.URL, "starts_with=1206")
+	for _, nv := range e.Request.QueryString {
+		if nv.Name == "token" {
+			assert.Equal(t, Redacted, nv.Value)
+		}
+	}
+
+	form := NewEntry(exchange())
+	form.Request.PostData = &PostData{MimeType: "application/x-www-form-urlencoded", Text: "grant_type=authorization_code&code=x&client_secret=s3"}
+	assert.Equal(t, "client_secret=REDACTED&code=x&grant_type=authorization_code", Redact(form).Request.Body())
+
+	// The original is untouched: the writer redacts a copy.
+	orig := NewEntry(exchange())
+	_ = Redact(orig)
+	assert.Contains(t, orig.Request.Body(), "hunter2")
+}
+
+func TestWriterKeepsSecretsWhenAsked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rec.har")
+	w, err := NewWriter(path, "test", true)
+	require.NoError(t, err)
+	require.NoError(t, w.Add(NewEntry(exchange())))
+	f, err := Read(path)
+	require.NoError(t, err)
+	assert.Contains(t, f.Log.Entries[0].Request.Body(), "hunter2")
+}
+
+func TestWriterBound(t *testing.T) {
+	w, err := NewWriter(filepath.Join(t.TempDir(), "rec.har"), "test", false)
+	require.NoError(t, err)
+	w.MaxBytes = 300
+	require.NoError(t, w.Add(NewEntry(exchange())))
+	assert.ErrorIs(t, w.Add(NewEntry(exchange())), ErrFull)
+	assert.NoError(t, w.Add(NewEntry(exchange())), "reported once")
+	assert.Equal(t, 1, w.Len())
+}
+
+func TestParseRejects(t *testing.T) {
+	for _, doc := range []string{`nope`, `{"log":{}}`, `{"log":{"version":"1.2","entries":[{"request":{"url":"x"}}]}}`} {
+		_, err := Parse([]byte(doc))
+		assert.Error(t, err, doc)
+	}
+	_, err := NewWriter(filepath.Join(t.TempDir(), "missing", "rec.har"), "t", false)
+	assert.Error(t, err)
+}
