@@ -33,6 +33,12 @@ type Scenario struct {
 	// Faults and Events are decoded by their owners.
 	Faults Section `json:"-"`
 	Events Section `json:"-"`
+	// Stubs declares answers for routes the providers do not emulate.
+	Stubs Section `json:"-"`
+	// ReadFile reads a file named in the scenario (a stub's bodyFile),
+	// relative to the scenario file; nil when the scenario did not come from
+	// disk.
+	ReadFile func(name string) ([]byte, error) `json:"-"`
 }
 
 // Header is the generic part of a scenario.
@@ -63,7 +69,7 @@ var DefaultStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
 var genericKeys = map[string]bool{
 	"version": true, "name": true, "description": true, "seed": true, "clock": true,
-	"journal": true, "include": true, "faults": true, "events": true,
+	"journal": true, "include": true, "faults": true, "events": true, "stubs": true,
 }
 
 // Parse reads a scenario from data. providers names the provider sections
@@ -88,6 +94,12 @@ func Parse(file string, data []byte, providers []string, read func(string) ([]by
 		known[p] = true
 	}
 	s := &Scenario{File: file, Source: string(data), Sections: map[string]Section{}}
+	s.ReadFile = func(name string) ([]byte, error) {
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(filepath.Dir(file), name)
+		}
+		return read(name)
+	}
 	var ps Problems
 	if root.Kind != yaml.MappingNode {
 		return nil, Problems{{File: file, Line: root.Line, Col: root.Column, Msg: "a scenario must be a mapping with at least a version"}}
@@ -106,6 +118,8 @@ func Parse(file string, data []byte, providers []string, read func(string) ([]by
 			s.Faults = Section{File: file, Path: "faults", Node: v, origin: origin}
 		case k.Value == "events":
 			s.Events = Section{File: file, Path: "events", Node: v, origin: origin}
+		case k.Value == "stubs":
+			s.Stubs = Section{File: file, Path: "stubs", Node: v, origin: origin}
 		case genericKeys[k.Value]:
 			header.Content = append(header.Content, k, v)
 		case known[k.Value]:

@@ -71,7 +71,7 @@ func TestParseDefaults(t *testing.T) {
 }
 
 func TestParseProblems(t *testing.T) {
-	const known = "known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, seed, somos, version"
+	const known = "known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, seed, somos, stubs, version"
 	tests := []struct {
 		file string
 		want []string
@@ -149,8 +149,8 @@ func TestParseInline(t *testing.T) {
 		{"null journal is fine", "version: 1\njournal:\n", nil},
 		{"frozen mode", "version: 1\nclock: {mode: frozen}\n", nil},
 		{"several unknown keys are all reported", "version: 1\nfoo: 1\nbar: 2\n", []string{
-			"s.yaml:2:1: foo: unknown top-level key (known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, seed, somos, version)",
-			"s.yaml:3:1: bar: unknown top-level key (known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, seed, somos, version)",
+			"s.yaml:2:1: foo: unknown top-level key (known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, seed, somos, stubs, version)",
+			"s.yaml:3:1: bar: unknown top-level key (known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, seed, somos, stubs, version)",
 		}},
 		{"no suggestion when nothing is close", "version: 1\nclock: {zzzzzz: 1}\n", []string{"s.yaml:2:9: clock.zzzzzz: unknown field"}},
 		{"suggestion ignores case", "version: 1\njournal: {bodylimit: 1}\n", []string{`s.yaml:2:11: journal.bodylimit: unknown field (did you mean "bodyLimit"?)`}},
@@ -178,7 +178,7 @@ func TestParseWithoutProviders(t *testing.T) {
 	_, err := Parse("s.yaml", []byte("version: 1\nflowroute: {}\n"), nil, nil)
 	require.Error(t, err)
 	assert.Equal(t, []string{
-		"s.yaml:2:1: flowroute: unknown top-level key (known: clock, description, events, faults, include, journal, name, seed, version)",
+		"s.yaml:2:1: flowroute: unknown top-level key (known: clock, description, events, faults, include, journal, name, seed, stubs, version)",
 	}, problemLines(err))
 }
 

@@ -92,7 +92,7 @@ func typeSchema(t reflect.Type, seen map[reflect.Type]bool) map[string]any {
 
 // FileSchema assembles the schema of a whole scenario file from the header,
 // each provider's section type, the fault rule type and the event shape.
-func FileSchema(sections map[string]reflect.Type, faultRule reflect.Type) map[string]any {
+func FileSchema(sections map[string]reflect.Type, faultRule, stub reflect.Type) map[string]any {
 	root := TypeSchema(reflect.TypeOf(Header{}))
 	props := root["properties"].(map[string]any)
 	props["version"] = map[string]any{"const": CurrentVersion, "description": "scenario format version"}
@@ -115,6 +115,10 @@ func FileSchema(sections map[string]reflect.Type, faultRule reflect.Type) map[st
 			"additionalProperties": true,
 			"description":          "a provider action run when the tenant clock reaches at; other keys are the action's arguments",
 		},
+	}
+	if stub != nil {
+		props["stubs"] = map[string]any{"type": "array", "items": TypeSchema(stub),
+			"description": "answers for routes the providers do not emulate (docs/stubs-and-recording.md)"}
 	}
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	root["title"] = "telecom provider simulator scenario"
