@@ -22,7 +22,9 @@ import (
 	"github.com/telecomsim/simulator/internal/oas"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/stub"
 	"github.com/telecomsim/simulator/internal/tenant"
+	"github.com/telecomsim/simulator/internal/upstream"
 )
 
 // TenantHeader names the tenant of a request that has no /t/{tenant} prefix.
@@ -47,6 +49,9 @@ type Config struct {
 	// answer, so people and tests behind a load balancer can see which
 	// replica holds a tenant; empty sends no header.
 	Replica string
+	// Proxy forwards what the simulator does not answer to the real APIs
+	// (--proxy); nil forwards nothing.
+	Proxy *upstream.Proxy
 }
 
 // ReplicaHeader names the replica that answered (Config.Replica).
@@ -58,6 +63,8 @@ type mount struct {
 	spec    *oas.Lazy
 	handler http.Handler
 	routes  []provider.Route
+	// emulates says whether a route answers the request's method and path.
+	emulates func(*http.Request) bool
 }
 
 // loaded is a scenario together with each provider's decoded section.
@@ -66,6 +73,7 @@ type loaded struct {
 	cfgs   map[string]any
 	faults []fault.Rule
 	events []plannedEvent
+	stubs  []stub.Stub
 }
 
 // App is the simulator.
@@ -108,6 +116,7 @@ func New(cfg Config) (*App, error) {
 		info := p.Info()
 		m := &mount{p: p, info: info, spec: oas.NewLazy(p.OpenAPI()), routes: p.Routes()}
 		m.handler = provider.Handler(p, m.spec, a.wrapRoute)
+		m.emulates = emulates(info.Name, m.routes)
 		a.mounts = append(a.mounts, m)
 		a.byName[info.Name] = m
 	}
@@ -200,6 +209,9 @@ func (a *App) configure(sc *scenario.Scenario) (*loaded, error) {
 	events, eps := a.parseEvents(sc)
 	l.events = events
 	ps = append(ps, eps...)
+	stubs, sps := a.parseStubs(sc)
+	l.stubs = stubs
+	ps = append(ps, sps...)
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
@@ -396,7 +408,9 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 		match.Body = body
 	}
 	rec := newRecorder(w, world.Journal.BodyLimit)
-	m.handler.ServeHTTP(rec, r2)
+	if !a.serveBeyond(rec, r2, m, world, body, match) {
+		m.handler.ServeHTTP(rec, r2)
+	}
 
 	e := journalEntry(world, m.info.Name, r, path, body, rec, match)
 	e.DurationMS = float64(clock.Wall().Sub(start).Microseconds()) / 1000

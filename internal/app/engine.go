@@ -16,7 +16,7 @@ import (
 )
 
 func (a *App) newControl() http.Handler {
-	return control.New(a, append(a.ControlRoutes(), a.engineRoutes()...))
+	return control.New(a, append(append(a.ControlRoutes(), a.engineRoutes()...), a.stubRoutes()...))
 }
 
 func (a *App) serveControl(w http.ResponseWriter, r *http.Request, id, path string) {
@@ -182,6 +182,7 @@ func (a *App) attachEngine(w *tenant.World, l *loaded) {
 		a.log.Error("fault rules", "tenant", w.ID, "err", err)
 	}
 	w.SetExtra(faultsKey, set)
+	a.attachStubs(w, l)
 }
 
 type engineDoc struct {

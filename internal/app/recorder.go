@@ -106,6 +106,7 @@ func journalEntry(w *tenant.World, prov string, r *http.Request, path string, bo
 	}
 	if m != nil {
 		e.Route = m.Route
+		e.Source = m.Source
 	}
 	e.ReqBody, e.ReqTruncated = w.Journal.Truncate(body)
 	e.RespBody = rec.body.String()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/telecomsim/simulator/internal/fault"
 	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/stub"
 )
 
 // Schema returns the JSON Schema of scenario files for the served providers,
@@ -16,7 +17,7 @@ func (a *App) Schema() ([]byte, error) {
 	for _, p := range a.cfg.Providers {
 		sections[p.Info().Name] = reflect.TypeOf(p.SectionType())
 	}
-	b, err := json.MarshalIndent(scenario.FileSchema(sections, reflect.TypeOf(fault.Rule{})), "", "  ")
+	b, err := json.MarshalIndent(scenario.FileSchema(sections, reflect.TypeOf(fault.Rule{}), reflect.TypeOf(stub.Stub{})), "", "  ")
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,9 @@ type Entry struct {
 	ReqTruncated bool              `json:"requestBodyTruncated,omitempty"`
 	RespTrunc    bool              `json:"responseBodyTruncated,omitempty"`
 	Fault        string            `json:"fault,omitempty"` // the fault rule that fired, if any
+	// Source says what answered when no emulated route did: "stub ID",
+	// "proxy URL" or "proxy error".
+	Source string `json:"source,omitempty"`
 }
 
 // Filter selects entries; zero fields match everything.

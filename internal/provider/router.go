@@ -20,6 +20,9 @@ type Match struct {
 	Route string
 	// Fault names the fault rule that fired on the request, if any.
 	Fault string
+	// Source says what answered when it was not an emulated route: "stub
+	// ID", "proxy URL" or "proxy error".
+	Source string
 	// Body is the request body as the engine read it (bounded), for the
 	// engine's own middleware; handlers read the request's Body.
 	Body []byte

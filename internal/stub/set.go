@@ -33,6 +33,8 @@ type Request struct {
 // Answer is a rendered stub response.
 type Answer struct {
 	StubID string
+	// Route is the stub's method and path template ("PATCH /v2/numbers/{id}").
+	Route  string
 	Status int
 	Header http.Header
 	Body   []byte
@@ -242,7 +244,9 @@ func (s *Set) Answer(req Request) (Answer, bool) {
 		}
 		p := c.responses[min(n, len(c.responses)-1)]
 		ctx := &tplCtx{req: req, vars: vars, body: body, seq: s.seq, uuid: s.uuid(s.seq), now: s.formatNow(req)}
-		return render(c.ID, p, ctx), true
+		a := render(c.ID, p, ctx)
+		a.Route = c.Method + " " + c.Path
+		return a, true
 	}
 	return Answer{}, false
 }
