@@ -69,6 +69,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return healthcheck(ctx, args, getenv, stdout)
 	case "ctl":
 		return runCtl(ctx, args, getenv, stdout, stderr)
+	case "stubs":
+		return stubsCmd(args, stdout, stderr)
+	case "conform":
+		return conformCmd(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -85,6 +89,8 @@ const usage = `usage:
   simulator version              print the version
   simulator healthcheck          exit 0 when a running simulator answers /__sim/health
   simulator ctl VERB ...         drive a running simulator (clock, journal, faults, verify...; ctl help)
+  simulator stubs FILE.har       print a scenario whose stubs play a recording back
+  simulator conform FILE.har     replay a recording and report where the simulator drifts from it
 
 serve flags (each also read from the environment variable in brackets):
   --addr ADDR          main listen address [SIM_ADDR] (default :8080)
@@ -97,4 +103,10 @@ serve flags (each also read from the environment variable in brackets):
   --watch              reload --scenario FILE when it or an included file changes; a bad one keeps the old [SIM_WATCH=1]
   --state-file FILE    save every tenant (clock, state, pending callbacks) on shutdown, restore at start [SIM_STATE_FILE]
   --replica-name NAME  sent as X-Sim-Replica on every answer [SIM_REPLICA_NAME] (default: the host name)
+  --proxy NAME=URL     forward what NAME does not emulate (and no stub answers) to the real API at URL;
+                       repeatable [SIM_PROXY, comma-separated], e.g. flowroute=https://api.flowroute.com
+  --proxy-mode MODE    missing (default) or all: forward every request of a proxied provider [SIM_PROXY_MODE]
+  --proxy-timeout D    how long an upstream exchange may take (default 30s)
+  --record FILE        write every proxied exchange to a HAR 1.2 file, secrets redacted [SIM_RECORD]
+  --record-secrets     keep credentials in the HAR file [SIM_RECORD_SECRETS=1]
 `

@@ -41,6 +41,7 @@ type serveOptions struct {
 	watch      bool
 	stateFile  string
 	replica    string
+	proxy      proxyOptions
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveOptions, error) {
@@ -62,6 +63,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	fs.BoolVar(&o.watch, "watch", env("SIM_WATCH", "") == "true" || env("SIM_WATCH", "") == "1", "reload the scenario file when it changes")
 	fs.StringVar(&o.stateFile, "state-file", env("SIM_STATE_FILE", ""), "save every tenant on shutdown and restore at start")
 	fs.StringVar(&o.replica, "replica-name", env("SIM_REPLICA_NAME", hostname()), "name sent in X-Sim-Replica on every answer")
+	o.proxy.register(fs, env)
 	maxT, err := strconv.Atoi(env("SIM_MAX_TENANTS", "10000"))
 	if err != nil {
 		return nil, fmt.Errorf("SIM_MAX_TENANTS: %w", err)
@@ -73,6 +75,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
+	o.proxy.fromEnv(getenv)
 	if o.watch && o.scenario == "" {
 		return nil, fmt.Errorf("--watch needs --scenario FILE (the embedded default cannot change)")
 	}
@@ -127,7 +130,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: version, AdminToken: o.adminToken, MaxTenants: o.maxTenants, Replica: o.replica})
+	px, err := o.proxy.build(log)
+	if err != nil {
+		return err
+	}
+	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: version, AdminToken: o.adminToken, MaxTenants: o.maxTenants, Replica: o.replica, Proxy: px})
 	if err != nil {
 		return err
 	}

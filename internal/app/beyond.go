@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -134,7 +135,7 @@ func (a *App) serveBeyond(w http.ResponseWriter, r *http.Request, m *mount, worl
 	if hasStubs {
 		ans, ok := set.Answer(stub.Request{
 			Provider: m.info.Name, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(),
-			Header: r.Header, Body: body, Now: world.Clock.Now(), Emulated: emulated,
+			Header: r.Header, Body: body, Now: world.Clock.Now(), Emulated: emulated, Base: provider.BaseURL(r),
 		})
 		if ok {
 			match.Provider, match.Route, match.Source = m.info.Name, "stub "+ans.Route, "stub "+ans.StubID
@@ -246,4 +247,14 @@ func (a *App) listProxy(w http.ResponseWriter, r *http.Request) {
 		mode = string(a.cfg.Proxy.Mode())
 	}
 	provider.WriteJSON(w, http.StatusOK, map[string]any{"upstreams": out, "mode": mode})
+}
+
+// Emulates says whether a provider has a route for a method and path (the
+// real API's path, "/v2/cnams/17").
+func (a *App) Emulates(name, method, path string) bool {
+	m, ok := a.byName[name]
+	if !ok {
+		return false
+	}
+	return m.emulates(&http.Request{Method: method, URL: &url.URL{Path: path}, Header: http.Header{}})
 }

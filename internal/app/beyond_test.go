@@ -447,3 +447,52 @@ func knownProvider(name string) (string, bool) {
 	}
 	return "", false
 }
+
+// TestFlowrouteSDKStubFile drives the shipped stub file the way the
+// Flowroute SDKs call those endpoints.
+func TestFlowrouteSDKStubFile(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join("..", "..", "scenarios", "flowroute-sdk-stubs.yaml")
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	sc, err := scenario.Parse(file, data, app.ProviderNames(app.Providers()), nil)
+	require.NoError(t, err)
+	a, err := app.New(app.Config{Scenario: sc})
+	require.NoError(t, err)
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() { srv.Close(); a.Close() })
+	s := &sim{t: t, a: a, srv: srv}
+	auth := map[string]string{"Authorization": basicAuth["Authorization"], "Accept": "application/json"}
+
+	resp, body := s.do("GET", "/t/sdk/flowroute/v2/numbers/available?starts_with=1646&limit=3", "", auth)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	var avail struct {
+		Data []struct {
+			ID    string
+			Links struct{ Related string }
+		}
+		Links struct{ Self string }
+	}
+	require.NoError(t, json.Unmarshal(body, &avail))
+	require.Len(t, avail.Data, 3)
+	assert.Equal(t, s.srv.URL+"/t/sdk/flowroute/v2/numbers/"+avail.Data[0].ID, avail.Data[0].Links.Related)
+	assert.Contains(t, avail.Links.Self, "starts_with=1646&limit=3")
+
+	resp, body = s.do("POST", "/t/sdk/flowroute/v2/numbers/"+avail.Data[0].ID, "", auth)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	assert.Contains(t, string(body), `"id":"`+avail.Data[0].ID+`"`)
+	assert.Contains(t, string(body), `"primary_route"`)
+
+	// set_did_alias sends a flat JSON body without a Content-Type.
+	resp, body = s.do("PATCH", "/t/sdk/flowroute/v2/numbers/12065550100", `{"type": "number", "alias": "Front desk"}`, auth)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	assert.Contains(t, string(body), `"alias":"Front desk"`)
+
+	resp, _ = s.do("DELETE", "/t/sdk/flowroute/v2/numbers/16463439507", "", auth)
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+
+	// The default world is still there (the file includes it).
+	resp, body = s.do("GET", "/t/sdk/flowroute/v2/cnams", "", auth)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), "TEST, MARIA")
+}

@@ -116,8 +116,13 @@ func contentType(r har.Response) string {
 	return r.Content.MimeType
 }
 
-// locate finds the provider of a recorded request and its path in the real
-// API's terms.
+// Locate finds the provider of a recorded request among ps and its path in
+// the real API's terms (without the simulator's mount or tenant prefix),
+// and its raw query.
+func Locate(e har.Entry, ps []Provider) (Provider, string, string, error) {
+	return Target{Providers: ps}.locate(e)
+}
+
 func (t Target) locate(e har.Entry) (Provider, string, string, error) {
 	u, err := url.Parse(e.Request.URL)
 	if err != nil {

@@ -26,6 +26,9 @@ type Request struct {
 	Header   http.Header
 	Body     []byte
 	Now      time.Time // the tenant clock
+	// Base is the URL prefix the client reached the provider's real paths
+	// under ("http://localhost:8080/t/job/flowroute"), for {{base}}.
+	Base string
 	// Emulated says the provider has a route for this method and path.
 	Emulated bool
 }

@@ -18,6 +18,8 @@ import (
 //	{{now}}          the tenant clock, in the provider's time format
 //	{{seq}}          how many answers the tenant's stubs have given, this one included
 //	{{uuid}}         a fresh UUID (deterministic per tenant)
+//	{{base}}         where the client reached the provider ("http://host/t/job/flowroute"),
+//	                 so links point back at the simulator: "{{base}}/v2/numbers/{{path.id}}"
 //
 // A JSON string that is exactly one placeholder is replaced by the value
 // with its type: {{seq}} gives a number, {{body.x}} whatever x holds.
@@ -61,6 +63,8 @@ func (c *tplCtx) value(kind, arg string) (string, any) {
 		return strconv.FormatUint(c.seq, 10), c.seq
 	case "uuid":
 		return c.uuid, c.uuid
+	case "base":
+		return c.req.Base, c.req.Base
 	}
 	return "", nil
 }
@@ -72,9 +76,9 @@ func checkPlaceholders(s string) error {
 			if m[2] == "" {
 				return fmt.Errorf("placeholder %s needs a name: {{%s.NAME}}", m[0], m[1])
 			}
-		case "now", "seq", "uuid":
+		case "now", "seq", "uuid", "base":
 		default:
-			return fmt.Errorf("unknown placeholder %s (known: path.NAME, query.NAME, header.NAME, body.FIELD, now, seq, uuid)", m[0])
+			return fmt.Errorf("unknown placeholder %s (known: path.NAME, query.NAME, header.NAME, body.FIELD, now, seq, uuid, base)", m[0])
 		}
 	}
 	return nil
