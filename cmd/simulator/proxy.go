@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -19,6 +20,8 @@ type proxyOptions struct {
 	record  string
 	secrets bool
 	timeout time.Duration
+	// tls configures upstream connections (tests trust their own server).
+	tls *tls.Config
 }
 
 func (o *proxyOptions) register(fs *flag.FlagSet, env func(name, def string) string) {
@@ -61,7 +64,10 @@ func (o *proxyOptions) build(log *slog.Logger) (*upstream.Proxy, error) {
 		}
 		targets[name] = u
 	}
-	cfg := upstream.Config{Targets: targets, Mode: mode, Timeout: o.timeout}
+	if log == nil {
+		log = slog.Default()
+	}
+	cfg := upstream.Config{Targets: targets, Mode: mode, Timeout: o.timeout, TLS: o.tls}
 	if o.record != "" {
 		w, err := har.NewWriter(o.record, version, o.secrets)
 		if err != nil {

@@ -51,8 +51,8 @@ func conformProviders(a *app.App) []conform.Provider {
 	var ps []conform.Provider
 	for _, info := range a.Infos() {
 		p := conform.Provider{Name: info.Name, Mount: info.Mount, BasePath: info.BasePath, RealBase: info.RealBase}
-		if cs := a.Credentials("default", info.Name); len(cs) > 0 {
-			p.Credentials = cs[0].Values
+		for _, c := range a.Credentials("default", info.Name) {
+			p.Credentials = append(p.Credentials, c.Values)
 		}
 		ps = append(ps, p)
 	}

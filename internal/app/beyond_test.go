@@ -393,7 +393,7 @@ func TestRecordingProxy(t *testing.T) {
 			e := f.Log.Entries[0]
 			assert.Equal(t, "flowroute", e.Provider)
 			assert.Equal(t, us.URL+"/v2/numbers/12065550100?x=1", e.Request.URL)
-			assert.Equal(t, har.Redacted, e.Request.Header().Get("Authorization"))
+			assert.Equal(t, "Basic "+har.Redacted, e.Request.Header().Get("Authorization"))
 			assert.JSONEq(t, `{"password":"REDACTED"}`, e.Request.Body())
 			assert.Contains(t, e.Response.Content.Text, `"token":"REDACTED"`)
 			assert.Equal(t, 202, e.Response.Status)

@@ -91,7 +91,7 @@ func entry(method, url, reqBody string, hdr map[string]string, status int, respB
 func TestReplayMapsCredentialsIdsAndTokens(t *testing.T) {
 	api := &fakeAPI{t: t}
 	target := Target{Handler: api, Tenant: "conform", Providers: []Provider{
-		{Name: "prov", Mount: "/prov", RealBase: "https://api.example.com/v1", Credentials: map[string]string{"user_name": "mark", "password": "password"}},
+		{Name: "prov", Mount: "/prov", RealBase: "https://api.example.com/v1", Credentials: []map[string]string{{"user_name": "mark", "password": "password"}}},
 	}}
 	entries := []har.Entry{
 		entry("POST", "https://api.example.com/login", `{"user_name":"real-user","password":"REDACTED"}`, nil, 200, `{"token":"REDACTED","user":{"id":42}}`),

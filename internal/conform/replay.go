@@ -22,9 +22,25 @@ type Provider struct {
 	Mount    string // "/flowroute"
 	BasePath string // "/v2"
 	RealBase string // "https://api.flowroute.com/v2"
-	// Credentials are the scenario's first credential set ("accessKey",
-	// "secretKey"; "user_name", "password"; "refreshToken"...).
-	Credentials map[string]string
+	// Credentials are the scenario's credential sets ("accessKey",
+	// "secretKey"; "user_name", "password"; "refreshToken"...). A request
+	// uses the set whose "login" value names it ("POST /admin_login"),
+	// else the first.
+	Credentials []map[string]string
+}
+
+// credsFor picks the credential set for a request.
+func (p Provider) credsFor(method, path string) map[string]string {
+	for _, c := range p.Credentials {
+		lm, lp, ok := strings.Cut(c["login"], " ")
+		if ok && lm == method && strings.HasSuffix(path, lp) {
+			return c
+		}
+	}
+	if len(p.Credentials) > 0 {
+		return p.Credentials[0]
+	}
+	return nil
 }
 
 // Target is a simulator to replay against.
@@ -156,7 +172,8 @@ func (t Target) request(e har.Entry, p Provider, path, query string, ids *valueM
 	if e.Request.PostData != nil {
 		ct = e.Request.PostData.MimeType
 	}
-	body = mapBody(ct, body, p.Credentials, ids)
+	creds := p.credsFor(e.Request.Method, path)
+	body = mapBody(ct, body, creds, ids)
 	target := "/t/" + t.Tenant + p.Mount + path
 	if query != "" {
 		target += "?" + query
@@ -171,7 +188,7 @@ func (t Target) request(e har.Entry, p Provider, path, query string, ids *valueM
 	}
 	for _, k := range []string{"Authorization", "X-Authorization"} {
 		if v := req.Header.Get(k); v != "" {
-			req.Header.Set(k, mapAuth(v, p.Credentials, ids))
+			req.Header.Set(k, mapAuth(v, creds, ids))
 		}
 	}
 	return req
@@ -283,10 +300,16 @@ type valueMap struct {
 
 func newValueMap() *valueMap { return &valueMap{m: map[string]string{}} }
 
-// idKey says whether a JSON key holds an id or a token worth mapping.
+// idKey says whether a JSON key holds an id, a token or a number the
+// provider handed out (a phone number found by a search and bought next),
+// worth mapping.
 func idKey(k string) bool {
 	l := strings.ToLower(k)
-	return l == "id" || strings.HasSuffix(l, "_id") || strings.HasSuffix(k, "Id") || strings.Contains(l, "token") || l == "jwt"
+	switch l {
+	case "id", "jwt", "number", "did", "did_number", "tfn", "tfnum", "msisdn", "npa", "nxx", "xxxx", "uqid", "uuid":
+		return true
+	}
+	return strings.HasSuffix(l, "_id") || strings.HasSuffix(k, "Id") || strings.Contains(l, "token")
 }
 
 // learn walks a recorded and a simulated answer side by side; where both

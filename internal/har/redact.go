@@ -41,7 +41,7 @@ func redactPairs(in []NV) []NV {
 	out := make([]NV, len(in))
 	for i, nv := range in {
 		if isSecretName(nv.Name) {
-			nv.Value = Redacted
+			nv.Value = redactValue(nv.Value)
 		}
 		out[i] = nv
 	}
@@ -109,4 +109,16 @@ func redactJSON(v any) bool {
 		}
 	}
 	return changed
+}
+
+// redactValue keeps an authorization scheme ("Basic REDACTED"), so a
+// replay knows which kind of credential to put back.
+func redactValue(v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok {
+		switch strings.ToLower(scheme) {
+		case "basic", "bearer", "digest", "token":
+			return scheme + " " + Redacted
+		}
+	}
+	return Redacted
 }
