@@ -119,6 +119,8 @@
     return '';
   }
   function badge(text, cls) { return h('span', { class: 'badge ' + (cls || '') }, text); }
+  // sourceLabel marks answers that no emulated route gave: a stub or the proxy.
+  function sourceLabel(src) { return (src.startsWith('stub') ? '◆ ' : '⇄ ') + src; }
   // firstArray finds the list in an answer whose shape is not fixed yet.
   function firstArray(data, ...keys) {
     if (Array.isArray(data)) return data;
@@ -411,7 +413,7 @@
         h('td', { class: 'path' }, e.path + (e.query ? '?' + e.query : '')),
         h('td', {}, badge(String(e.status), statusClass(e.status))),
         h('td', { class: 'num' }, e.durationMs !== undefined ? e.durationMs.toFixed(1) : ''),
-        h('td', {}, e.fault ? badge('⚡ ' + e.fault, 'bad') : ''));
+        h('td', {}, e.fault ? badge('⚡ ' + e.fault, 'bad') : '', e.source ? badge(sourceLabel(e.source), 'warn') : ''));
       tr.addEventListener('click', () => selectJournal(e.id));
       tr.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); selectJournal(e.id); } });
       body.append(tr);
@@ -433,7 +435,8 @@
         h('dt', {}, 'Status'), h('dd', {}, badge(String(e.status), statusClass(e.status))),
         h('dt', {}, 'Time'), h('dd', { class: 'mono' }, fmtTime(e.time)),
         h('dt', {}, 'Duration'), h('dd', {}, (e.durationMs || 0).toFixed(2) + ' ms (wall clock)'),
-        e.fault ? [h('dt', {}, 'Fault'), h('dd', {}, badge('⚡ ' + e.fault, 'bad'))] : null),
+        e.fault ? [h('dt', {}, 'Fault'), h('dd', {}, badge('⚡ ' + e.fault, 'bad'))] : null,
+        e.source ? [h('dt', {}, 'Answered by'), h('dd', {}, badge(sourceLabel(e.source), 'warn'))] : null),
       headers ? [h('h3', {}, 'Request headers'), h('pre', { class: 'code' }, headers)] : null,
       h('h3', {}, 'Request body', e.requestBodyTruncated ? h('span', { class: 'muted' }, ' (truncated)') : null),
       h('pre', { class: 'code', 'aria-label': 'Request body' }, pretty(e.requestBody)),
