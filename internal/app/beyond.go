@@ -90,6 +90,10 @@ func (a *App) parseStubs(sc *scenario.Scenario) ([]stub.Stub, scenario.Problems)
 			}
 			ids[st.ID] = true
 		}
+		if msg := a.checkStubAuth(*st); msg != "" {
+			at(".auth", msg)
+			continue
+		}
 		if err := st.Resolve(sc.ReadFile); err != nil {
 			at("."+fieldOf(err), err.Error())
 			continue
@@ -136,7 +140,16 @@ func (a *App) serveBeyond(w http.ResponseWriter, r *http.Request, m *mount, worl
 		ans, ok := set.Answer(stub.Request{
 			Provider: m.info.Name, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(),
 			Header: r.Header, Body: body, Now: world.Clock.Now(), Emulated: emulated, Base: provider.BaseURL(r),
+			Authorize: func(scheme string) error {
+				_, err := m.p.Authenticate(r, scheme)
+				return err
+			},
 		})
+		if ok && ans.Err != nil {
+			match.Provider, match.Route, match.Source = m.info.Name, "stub "+ans.Route, "stub "+ans.StubID
+			m.p.WriteError(w, r, ans.Err)
+			return true
+		}
 		if ok {
 			match.Provider, match.Route, match.Source = m.info.Name, "stub "+ans.Route, "stub "+ans.StubID
 			for k, v := range ans.Header {
@@ -201,6 +214,10 @@ func (a *App) addStub(w http.ResponseWriter, r *http.Request) {
 		provider.WriteControlError(w, http.StatusBadRequest, fmt.Sprintf("provider: unknown provider %q (known: %s)", st.Provider, strings.Join(a.served(), ", ")))
 		return
 	}
+	if msg := a.checkStubAuth(st); msg != "" {
+		provider.WriteControlError(w, http.StatusBadRequest, "auth: "+msg)
+		return
+	}
 	if err := st.Resolve(nil); err != nil {
 		provider.WriteControlError(w, http.StatusBadRequest, err.Error())
 		return
@@ -257,4 +274,26 @@ func (a *App) Emulates(name, method, path string) bool {
 		return false
 	}
 	return m.emulates(&http.Request{Method: method, URL: &url.URL{Path: path}, Header: http.Header{}})
+}
+
+// checkStubAuth reports a stub's auth scheme that none of the provider's
+// routes uses ("" when fine).
+func (a *App) checkStubAuth(st stub.Stub) string {
+	if st.Auth == "" {
+		return ""
+	}
+	m := a.byName[st.Provider]
+	var schemes []string
+	seen := map[string]bool{}
+	for _, rt := range m.routes {
+		if rt.Auth != provider.AuthNone && !seen[rt.Auth] {
+			seen[rt.Auth] = true
+			schemes = append(schemes, rt.Auth)
+		}
+	}
+	if seen[st.Auth] {
+		return ""
+	}
+	sort.Strings(schemes)
+	return fmt.Sprintf("%s has no credential scheme %q (known: %s)", st.Provider, st.Auth, strings.Join(schemes, ", "))
 }

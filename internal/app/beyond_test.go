@@ -193,6 +193,19 @@ func TestStubsControlAPI(t *testing.T) {
 		assert.Contains(t, string(body), bad.want)
 	}
 
+	// A stub with auth answers only with valid credentials, and a refused
+	// request moves nothing.
+	resp, body = s.do("POST", "/t/a/__sim/stubs", `{"id":"buy","provider":"call48","auth":"token","method":"POST","path":"/api/v4/buy-more",
+	  "sequence":[{"body":{"code":200,"n":"{{seq}}"}},{"body":{"code":200,"n":"again"}}]}`, nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(body))
+	resp, body = s.do("POST", "/t/a/call48/api/v4/buy-more", "", map[string]string{"Authorization": "not-a-token"})
+	assert.Contains(t, string(body), `"code": 401`)
+	_, body = s.do("GET", "/t/a/__sim/stubs", "", nil)
+	assert.Contains(t, string(body), `"hits": 0`)
+	resp, body = s.do("POST", "/t/a/__sim/stubs", `{"provider":"call48","auth":"basic","method":"GET","path":"/x","response":{}}`, nil)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, string(body), "no credential scheme")
+
 	resp, _ = s.do("DELETE", "/t/a/__sim/stubs/"+added.ID, "", nil)
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
 	resp, _ = s.do("DELETE", "/t/a/__sim/stubs/"+added.ID, "", nil)
@@ -225,6 +238,7 @@ func TestStubScenarioProblems(t *testing.T) {
 		{"stubs:\n  - {provider: flowroute, method: GET, path: /x, response: {bodyFile: missing.json}}\n", "stubs[0].response.bodyFile"},
 		{"stubs:\n  - {provider: flowroute, method: GET, path: /x, response: {status: 9}}\n", "stubs[0].response.status"},
 		{"stubs:\n  - {provider: flowroute, method: GET, path: /x, respons: {}}\n", "respons"},
+		{"stubs:\n  - {provider: flowroute, auth: token, method: GET, path: /x, response: {}}\n", `stubs[0].auth: flowroute has no credential scheme "token" (known: basic)`},
 		{"stubs:\n  - {id: a, provider: flowroute, method: GET, path: /x, response: {}}\n  - {id: a, provider: flowroute, method: GET, path: /y, response: {}}\n", "duplicate stub id"},
 	} {
 		_, err := scenario.Parse(file, []byte("version: 1\nname: bad\n"+tc.yaml), app.ProviderNames(app.Providers()), nil)
@@ -490,6 +504,12 @@ func TestFlowrouteSDKStubFile(t *testing.T) {
 
 	resp, _ = s.do("DELETE", "/t/sdk/flowroute/v2/numbers/16463439507", "", auth)
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+
+	// Like the real API, they need the account's credentials; a refused
+	// request gets Flowroute's own 401.
+	resp, body = s.do("POST", "/t/sdk/flowroute/v2/numbers/16463439507", "", map[string]string{"Authorization": "Basic bm9wZTpub3Bl"})
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	assert.Contains(t, string(body), "Authentication failed.")
 
 	// The default world is still there (the file includes it).
 	resp, body = s.do("GET", "/t/sdk/flowroute/v2/cnams", "", auth)

@@ -31,11 +31,16 @@ type Request struct {
 	Base string
 	// Emulated says the provider has a route for this method and path.
 	Emulated bool
+	// Authorize checks the request's credentials for a stub's Auth scheme.
+	Authorize func(scheme string) error
 }
 
 // Answer is a rendered stub response.
 type Answer struct {
 	StubID string
+	// Err is set when the stub's Auth check failed: render it as the
+	// provider's error; nothing else is set.
+	Err error
 	// Route is the stub's method and path template ("PATCH /v2/numbers/{id}").
 	Route  string
 	Status int
@@ -234,6 +239,14 @@ func (s *Set) Answer(req Request) (Answer, bool) {
 		}
 		if c.Body != nil && !contains(body, c.Body) {
 			continue
+		}
+		if c.Auth != "" {
+			if req.Authorize == nil {
+				return Answer{StubID: c.ID, Err: fmt.Errorf("stub %s needs credentials that cannot be checked here", c.ID)}, true
+			}
+			if err := req.Authorize(c.Auth); err != nil {
+				return Answer{StubID: c.ID, Route: c.Method + " " + c.Path, Err: err}, true
+			}
 		}
 		vars := make(map[string]string, len(c.names))
 		for i, n := range c.names {

@@ -32,6 +32,11 @@ type Stub struct {
 	// given must be there with an equal value (objects compared the same way,
 	// recursively; arrays and scalars exactly).
 	Body any `yaml:"body" json:"body,omitempty"`
+	// Auth names one of the provider's credential schemes (the scheme its
+	// routes use, "basic" for Flowroute): the request must carry valid
+	// credentials, or it gets the provider's own 401 and the stub's
+	// sequence and state do not move.
+	Auth string `yaml:"auth" json:"auth,omitempty"`
 	// Override lets the stub answer a route the provider emulates.
 	Override bool `yaml:"override" json:"override,omitempty"`
 	// State makes the stub part of a named state machine (WireMock's

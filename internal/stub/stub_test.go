@@ -2,6 +2,7 @@ package stub
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -215,4 +216,27 @@ func TestResolveBodyFile(t *testing.T) {
 	assert.ErrorContains(t, both.Resolve(nil), "not both")
 	noDisk := Stub{Provider: "p", Method: "GET", Path: "/x", Response: &Response{BodyFile: "a"}}
 	assert.ErrorContains(t, noDisk.Resolve(nil), "inline")
+}
+
+func TestAuthGate(t *testing.T) {
+	s := NewSet(nil)
+	require.NoError(t, s.Replace([]Stub{{ID: "a", Provider: "p", Method: "GET", Path: "/x", Auth: "basic", Sequence: []Response{{Body: "one"}, {Body: "two"}}}}))
+	refuse := errors.New("Authentication failed.")
+	var asked []string
+	r := Request{Provider: "p", Method: "GET", Path: "/x", Authorize: func(scheme string) error { asked = append(asked, scheme); return refuse }}
+	a, ok := s.Answer(r)
+	require.True(t, ok)
+	assert.ErrorIs(t, a.Err, refuse)
+	assert.Equal(t, []string{"basic"}, asked)
+	list, _ := s.List()
+	assert.Equal(t, 0, list[0].Hits, "a refused request moves nothing")
+
+	r.Authorize = func(string) error { return nil }
+	a, _ = s.Answer(r)
+	require.NoError(t, a.Err)
+	assert.Equal(t, "one", string(a.Body))
+
+	r.Authorize = nil
+	a, _ = s.Answer(r)
+	assert.Error(t, a.Err, "credentials that cannot be checked are refused")
 }
