@@ -14,8 +14,12 @@ import (
 	"time"
 )
 
-// MaxStubs bounds the stubs one tenant holds.
-const MaxStubs = 1000
+// MaxStubs bounds the stubs one tenant holds, and MaxSetBytes the size of
+// their definitions (bodies included) added through Add.
+const (
+	MaxStubs    = 1000
+	MaxSetBytes = 16 << 20
+)
 
 // Request is what a stub matches on.
 type Request struct {
@@ -56,6 +60,7 @@ type Set struct {
 	states map[string]string // state machine -> current state
 	seq    uint64            // answers given by the set ({{seq}})
 	nextID int
+	bytes  int // size of the stubs added through Add
 	seed   [32]byte // for {{uuid}}
 	// TimeFormat gives a provider's time layout for {{now}} (RFC 3339 when
 	// it returns "").
@@ -95,7 +100,7 @@ func (s *Set) Replace(stubs []Stub) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.stubs, s.hits, s.states, s.seq, s.nextID = nil, map[string]int{}, map[string]string{}, 0, 0
+	s.stubs, s.hits, s.states, s.seq, s.nextID, s.bytes = nil, map[string]int{}, map[string]string{}, 0, 0, 0
 	for _, c := range cs {
 		s.addLocked(c, false)
 	}
@@ -109,11 +114,20 @@ func (s *Set) Add(st Stub) (Stub, error) {
 	if err != nil {
 		return Stub{}, err
 	}
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return Stub{}, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.stubs) >= MaxStubs {
 		return Stub{}, fmt.Errorf("the tenant already holds %d stubs; delete some first", MaxStubs)
 	}
+	if s.bytes+len(raw) > MaxSetBytes {
+		return Stub{}, fmt.Errorf("the tenant's stubs would exceed %d bytes; delete some first", MaxSetBytes)
+	}
+	s.bytes += len(raw)
+	c.size = len(raw)
 	for _, o := range s.stubs {
 		if c.ID != "" && o.ID == c.ID {
 			return Stub{}, fmt.Errorf("id: a stub %q exists already", c.ID)
@@ -187,6 +201,7 @@ func (s *Set) Delete(id string) bool {
 		if c.ID == id {
 			s.stubs = append(s.stubs[:i:i], s.stubs[i+1:]...)
 			delete(s.hits, id)
+			s.bytes -= c.size
 			return true
 		}
 	}
@@ -197,7 +212,7 @@ func (s *Set) Delete(id string) bool {
 func (s *Set) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.stubs, s.hits, s.states = nil, map[string]int{}, map[string]string{}
+	s.stubs, s.hits, s.states, s.bytes = nil, map[string]int{}, map[string]string{}, 0
 }
 
 // Answer finds the first stub that matches the request and renders its

@@ -76,6 +76,7 @@ type compiled struct {
 	Stub
 	re    *regexp.Regexp
 	names []string
+	size  int // bytes counted against MaxSetBytes (stubs added through Add)
 	// bodies holds each response's body ready to template: a decoded JSON
 	// value, or a string written as is.
 	responses []prepared

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -239,4 +240,24 @@ func TestAuthGate(t *testing.T) {
 	r.Authorize = nil
 	a, _ = s.Answer(r)
 	assert.Error(t, a.Err, "credentials that cannot be checked are refused")
+}
+
+func TestSetBounds(t *testing.T) {
+	s := NewSet(nil)
+	big := strings.Repeat("x", MaxSetBytes/4)
+	for range 3 {
+		_, err := s.Add(Stub{Provider: "p", Method: "GET", Path: "/x", Response: &Response{Body: big}})
+		require.NoError(t, err)
+	}
+	_, err := s.Add(Stub{Provider: "p", Method: "GET", Path: "/x", Response: &Response{Body: big}})
+	assert.ErrorContains(t, err, "would exceed")
+	list, _ := s.List()
+	require.True(t, s.Delete(list[0].ID))
+	_, err = s.Add(Stub{Provider: "p", Method: "GET", Path: "/x", Response: &Response{Body: big}})
+	assert.NoError(t, err, "deleting frees the room")
+	s.Clear()
+	for range 3 {
+		_, err = s.Add(Stub{Provider: "p", Method: "GET", Path: "/x", Response: &Response{Body: big}})
+		assert.NoError(t, err, "clearing frees the room")
+	}
 }
