@@ -264,6 +264,7 @@ type Writer struct {
 	bytes   int
 	full    bool
 	secrets bool
+	redact  *Redactor
 	// MaxBytes bounds the bodies held (default 64 MiB); past it, further
 	// exchanges are not recorded and Add reports ErrFull once.
 	MaxBytes int
@@ -275,10 +276,10 @@ var ErrFull = fmt.Errorf("HAR recording is full; later exchanges are not recorde
 // NewWriter starts a recording at path (created or truncated now, so a bad
 // path fails at startup). keepSecrets writes credentials as they were.
 func NewWriter(path, creatorVersion string, keepSecrets bool) (*Writer, error) {
-	w := &Writer{path: path, secrets: keepSecrets, MaxBytes: 64 << 20}
+	w := &Writer{path: path, secrets: keepSecrets, MaxBytes: 64 << 20, redact: NewRedactor()}
 	w.file.Log = Log{Version: "1.2", Creator: Creator{Name: "telecom provider simulator", Version: creatorVersion}, Entries: []Entry{}}
 	if !keepSecrets {
-		w.file.Log.Comment = "secrets redacted (Authorization headers, passwords and tokens in bodies)"
+		w.file.Log.Comment = "secrets redacted (Authorization headers, passwords and tokens in bodies): the same secret has the same REDACTED-n placeholder throughout"
 	}
 	if err := w.flushLocked(); err != nil {
 		return nil, err
@@ -288,12 +289,12 @@ func NewWriter(path, creatorVersion string, keepSecrets bool) (*Writer, error) {
 
 // Add records one exchange (redacted unless the writer keeps secrets).
 func (w *Writer) Add(e Entry) error {
-	if !w.secrets {
-		e = Redact(e)
-	}
-	size := len(e.Response.Content.Text) + len(e.Request.Body())
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if !w.secrets {
+		e = w.redact.Entry(e)
+	}
+	size := len(e.Response.Content.Text) + len(e.Request.Body())
 	if w.full {
 		return nil
 	}

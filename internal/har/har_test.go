@@ -95,25 +95,38 @@ func entry(m map[string]any) map[string]any {
 }
 
 func TestRedaction(t *testing.T) {
-	e := Redact(NewEntry(exchange()))
+	x := exchange()
+	x.ReqHeader.Set("X-Authorization", "Bearer eyJ.payload.sig") // the token the answer below issues
+	r := NewRedactor()
+	e := r.Entry(NewEntry(x))
 	h := e.Request.Header()
-	assert.Equal(t, "Basic "+Redacted, h.Get("Authorization"), "the scheme stays, so a replay knows what to put back")
-	assert.Equal(t, "Bearer "+Redacted, h.Get("X-Authorization"))
+	// Numbered in the order met: headers (sorted), query, request body, answer.
+	assert.Equal(t, "Basic REDACTED-1", h.Get("Authorization"), "the scheme stays, so a replay knows what to put back")
+	assert.Equal(t, "Bearer REDACTED-2", h.Get("X-Authorization"))
 	assert.Equal(t, "application/json", h.Get("Accept"))
-	assert.Equal(t, Redacted, e.Response.Header().Get("Set-Cookie"))
-	assert.JSONEq(t, `{"user_name":"mark","password":"REDACTED","nested":{"refresh_token":"REDACTED","keep":"yes"},"list":[{"client_secret":"REDACTED"}]}`, e.Request.Body())
-	assert.JSONEq(t, `{"token":"REDACTED","expires_in":3600,"user":{"name":"mark"}}`, e.Response.Content.Text)
-	assert.Contains(t, e.Request.URL, "token=REDACTED")
+	assert.Regexp(t, `^REDACTED-\d+$`, e.Response.Header().Get("Set-Cookie"))
+	var body map[string]any
+	require.NoError(t, json.Unmarshal([]byte(e.Request.Body()), &body))
+	assert.Equal(t, "mark", body["user_name"])
+	assert.Regexp(t, `^REDACTED-\d+$`, body["password"])
+	assert.Regexp(t, `^REDACTED-\d+$`, body["nested"].(map[string]any)["refresh_token"])
+	assert.Equal(t, "yes", body["nested"].(map[string]any)["keep"])
+	assert.JSONEq(t, `{"token":"REDACTED-2","expires_in":3600,"user":{"name":"mark"}}`, e.Response.Content.Text,
+		"the token issued here is the one sent above: the same placeholder")
+	assert.NotContains(t, e.Request.URL, "abc")
 	assert.Contains(t, e.Request.URL, "starts_with=1206")
 	for _, nv := range e.Request.QueryString {
 		if nv.Name == "token" {
-			assert.Equal(t, Redacted, nv.Value)
+			assert.Regexp(t, `^REDACTED-\d+$`, nv.Value)
 		}
 	}
+	// Across entries, one redactor keeps its numbering.
+	again := r.Entry(NewEntry(x))
+	assert.Equal(t, "Basic REDACTED-1", again.Request.Header().Get("Authorization"))
 
 	form := NewEntry(exchange())
 	form.Request.PostData = &PostData{MimeType: "application/x-www-form-urlencoded", Text: "grant_type=authorization_code&code=x&client_secret=s3"}
-	assert.Equal(t, "client_secret=REDACTED&code=x&grant_type=authorization_code", Redact(form).Request.Body())
+	assert.Regexp(t, `^client_secret=REDACTED-\d+&code=x&grant_type=authorization_code$`, Redact(form).Request.Body())
 
 	// The original is untouched: the writer redacts a copy.
 	orig := NewEntry(exchange())

@@ -3,26 +3,65 @@ package har
 import (
 	"encoding/json"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
-// Redacted replaces every secret the recording drops.
+// Redacted starts every placeholder a redacted recording holds instead of a
+// secret: "REDACTED-1", "REDACTED-2"...
 const Redacted = "REDACTED"
 
-// Redact returns the entry with credentials replaced by Redacted: the
+// maxSecrets bounds the secrets a Redactor tells apart; past it every
+// secret becomes plain "REDACTED".
+const maxSecrets = 10000
+
+// Redactor replaces secrets with numbered placeholders: the same secret
+// always gets the same placeholder, different secrets different ones. A
+// recording thus keeps which token an answer issued and which request sent
+// it back (what `simulator conform` needs to replay it), without the token.
+type Redactor struct {
+	seen map[string]string
+}
+
+// NewRedactor returns a redactor with no secrets seen yet.
+func NewRedactor() *Redactor { return &Redactor{seen: map[string]string{}} }
+
+func (r *Redactor) secret(v string) string {
+	if v == "" {
+		return v
+	}
+	if p, ok := r.seen[v]; ok {
+		return p
+	}
+	if len(r.seen) >= maxSecrets {
+		return Redacted
+	}
+	p := Redacted + "-" + strconv.Itoa(len(r.seen)+1)
+	r.seen[v] = p
+	return p
+}
+
+// Redact returns the entry with credentials replaced by placeholders (one
+// redactor for this entry alone; see Redactor.Entry).
+func Redact(e Entry) Entry { return NewRedactor().Entry(e) }
+
+// Entry returns the entry with credentials replaced by placeholders: the
 // Authorization, X-Authorization, Proxy-Authorization, Cookie, Set-Cookie
-// and API-key headers; query parameters, form fields and JSON keys (at any
-// depth) whose names say password, secret or token. The entry's shape is
-// kept, so a redacted recording still drives `simulator conform`.
-func Redact(e Entry) Entry {
-	e.Request.Headers = redactPairs(e.Request.Headers)
-	e.Request.QueryString = redactPairs(e.Request.QueryString)
-	e.Response.Headers = redactPairs(e.Response.Headers)
+// and API-key headers (keeping an auth scheme: "Basic REDACTED-1"); query
+// parameters, form fields and JSON keys (at any depth) whose names say
+// password, secret or token. The entry's shape is kept, so a redacted
+// recording still drives `simulator conform`.
+func (r *Redactor) Entry(e Entry) Entry {
+	e.Request.Headers = r.pairs(e.Request.Headers)
+	e.Request.QueryString = r.pairs(e.Request.QueryString)
+	e.Response.Headers = r.pairs(e.Response.Headers)
 	if u, err := url.Parse(e.Request.URL); err == nil && u.RawQuery != "" {
 		q := u.Query()
-		for k := range q {
+		for k, vs := range q {
 			if isSecretName(k) {
-				q[k] = []string{Redacted}
+				for i := range vs {
+					vs[i] = r.secret(vs[i])
+				}
 			}
 		}
 		u.RawQuery = q.Encode()
@@ -30,25 +69,37 @@ func Redact(e Entry) Entry {
 	}
 	if e.Request.PostData != nil {
 		pd := *e.Request.PostData
-		pd.Text = redactBody(pd.MimeType, pd.Text)
+		pd.Text = r.body(pd.MimeType, pd.Text)
 		e.Request.PostData = &pd
 	}
-	e.Response.Content.Text = redactBody(e.Response.Content.MimeType, e.Response.Content.Text)
+	e.Response.Content.Text = r.body(e.Response.Content.MimeType, e.Response.Content.Text)
 	return e
 }
 
-func redactPairs(in []NV) []NV {
+func (r *Redactor) pairs(in []NV) []NV {
 	out := make([]NV, len(in))
 	for i, nv := range in {
 		if isSecretName(nv.Name) {
-			nv.Value = redactValue(nv.Value)
+			nv.Value = r.header(nv.Value)
 		}
 		out[i] = nv
 	}
 	return out
 }
 
-func redactBody(mime, text string) string {
+// header keeps an authorization scheme ("Basic REDACTED-1"), so a replay
+// knows which kind of credential to put back.
+func (r *Redactor) header(v string) string {
+	if scheme, rest, ok := strings.Cut(v, " "); ok {
+		switch strings.ToLower(scheme) {
+		case "basic", "bearer", "digest", "token":
+			return scheme + " " + r.secret(rest)
+		}
+	}
+	return r.secret(v)
+}
+
+func (r *Redactor) body(mime, text string) string {
 	if text == "" {
 		return text
 	}
@@ -56,7 +107,7 @@ func redactBody(mime, text string) string {
 	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 		var v any
 		if json.Unmarshal([]byte(t), &v) == nil {
-			if redactJSON(v) {
+			if r.json(v) {
 				b, err := json.Marshal(v)
 				if err == nil {
 					return string(b)
@@ -68,9 +119,11 @@ func redactBody(mime, text string) string {
 	if strings.Contains(mime, "x-www-form-urlencoded") {
 		if q, err := url.ParseQuery(text); err == nil {
 			changed := false
-			for k := range q {
+			for k, vs := range q {
 				if isSecretName(k) {
-					q[k] = []string{Redacted}
+					for i := range vs {
+						vs[i] = r.secret(vs[i])
+					}
 					changed = true
 				}
 			}
@@ -82,20 +135,26 @@ func redactBody(mime, text string) string {
 	return text
 }
 
-// redactJSON replaces secret-named scalar values in place; it reports
-// whether anything changed.
-func redactJSON(v any) bool {
+// json replaces secret-named scalar values in place; it reports whether
+// anything changed.
+func (r *Redactor) json(v any) bool {
 	changed := false
 	switch t := v.(type) {
 	case map[string]any:
 		for k, x := range t {
-			switch x.(type) {
+			switch s := x.(type) {
 			case map[string]any, []any:
-				if redactJSON(x) {
+				if r.json(x) {
 					changed = true
 				}
+			case string:
+				if isSecretName(k) {
+					t[k] = r.secret(s)
+					changed = true
+				}
+			case nil:
 			default:
-				if isSecretName(k) && x != nil {
+				if isSecretName(k) {
 					t[k] = Redacted
 					changed = true
 				}
@@ -103,22 +162,10 @@ func redactJSON(v any) bool {
 		}
 	case []any:
 		for _, x := range t {
-			if redactJSON(x) {
+			if r.json(x) {
 				changed = true
 			}
 		}
 	}
 	return changed
-}
-
-// redactValue keeps an authorization scheme ("Basic REDACTED"), so a
-// replay knows which kind of credential to put back.
-func redactValue(v string) string {
-	if scheme, _, ok := strings.Cut(v, " "); ok {
-		switch strings.ToLower(scheme) {
-		case "basic", "bearer", "digest", "token":
-			return scheme + " " + Redacted
-		}
-	}
-	return Redacted
 }
