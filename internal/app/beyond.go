@@ -31,8 +31,10 @@ func stubsOf(w *tenant.World) *stub.Set {
 // timeFormats are the layouts each provider writes times in, for a stub's
 // {{now}} (RFC 3339 for the others).
 var timeFormats = map[string]string{
-	"flowroute": "2006-01-02 15:04:05.000000-07:00",
-	"call48":    "2006-01-02T15:04:05.000Z",
+	"flowroute":  "2006-01-02 15:04:05.000000-07:00",
+	"call48":     "2006-01-02T15:04:05.000Z",
+	"somos":      stub.UnixMillis, // createdDate: 1550079950581
+	"tnregistry": "2006-01-02T15:04Z",
 }
 
 func timeFormat(provider string) string { return timeFormats[provider] }

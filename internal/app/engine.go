@@ -76,7 +76,7 @@ func (a *App) LoadTenantScenario(id, file string, data []byte) (*scenario.Scenar
 type includeErr struct{}
 
 func (includeErr) Error() string {
-	return "includes are not available for scenarios sent over the control API"
+	return "files (includes, stub body files) are not available for scenarios sent over the control API; put the content inline"
 }
 
 var errIncludeInRequest = includeErr{}

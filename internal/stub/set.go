@@ -63,7 +63,7 @@ type Set struct {
 	bytes  int // size of the stubs added through Add
 	seed   [32]byte // for {{uuid}}
 	// TimeFormat gives a provider's time layout for {{now}} (RFC 3339 when
-	// it returns "").
+	// it returns ""; UnixMillis for milliseconds since the epoch).
 	TimeFormat func(provider string) string
 }
 
@@ -289,12 +289,20 @@ func (s *Set) stateLocked(name string) string {
 	return StartState
 }
 
-func (s *Set) formatNow(req Request) string {
+// UnixMillis is the TimeFormat of providers that write times as
+// milliseconds since the epoch; {{now}} alone in a JSON string is then a
+// number.
+const UnixMillis = "unix-ms"
+
+func (s *Set) formatNow(req Request) any {
 	layout := ""
 	if s.TimeFormat != nil {
 		layout = s.TimeFormat(req.Provider)
 	}
-	if layout == "" {
+	switch layout {
+	case UnixMillis:
+		return req.Now.UnixMilli()
+	case "":
 		layout = time.RFC3339
 	}
 	return req.Now.UTC().Format(layout)

@@ -114,6 +114,14 @@ func TestTemplating(t *testing.T) {
 	assert.Equal(t, float64(2), got2.Data["seq"])
 	assert.NotEqual(t, d["uuid"], got2.Data["uuid"], "every answer draws a fresh uuid")
 
+	// A provider that writes epoch milliseconds gets a number.
+	s.TimeFormat = func(string) string { return UnixMillis }
+	_, err = s.Add(Stub{Provider: "somos", Method: "GET", Path: "/cnam/{tfn}", Response: &Response{Body: map[string]any{"createdDate": "{{now}}", "label": "at {{now}}"}}})
+	require.NoError(t, err)
+	a3, ok := s.Answer(Request{Provider: "somos", Method: "GET", Path: "/cnam/8339900238", Now: now})
+	require.True(t, ok)
+	assert.JSONEq(t, `{"createdDate":1767605400000,"label":"at 1767605400000"}`, string(a3.Body))
+
 	// The same seed gives the same ids: a tenant's run repeats.
 	s2 := NewSet([]byte("seed"))
 	assert.Equal(t, s.uuid(1), s2.uuid(1))

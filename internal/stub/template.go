@@ -31,7 +31,7 @@ type tplCtx struct {
 	body any
 	seq  uint64
 	uuid string
-	now  string
+	now  any // string, or int64 milliseconds
 }
 
 // value looks a placeholder up; the second result is its JSON value (for a
@@ -58,7 +58,7 @@ func (c *tplCtx) value(kind, arg string) (string, any) {
 			return string(b), t
 		}
 	case "now":
-		return c.now, c.now
+		return fmt.Sprint(c.now), c.now
 	case "seq":
 		return strconv.FormatUint(c.seq, 10), c.seq
 	case "uuid":
