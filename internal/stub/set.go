@@ -60,7 +60,7 @@ type Set struct {
 	states map[string]string // state machine -> current state
 	seq    uint64            // answers given by the set ({{seq}})
 	nextID int
-	bytes  int // size of the stubs added through Add
+	bytes  int      // size of the stubs added through Add
 	seed   [32]byte // for {{uuid}}
 	// TimeFormat gives a provider's time layout for {{now}} (RFC 3339 when
 	// it returns ""; UnixMillis for milliseconds since the epoch).
