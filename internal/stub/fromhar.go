@@ -2,6 +2,7 @@ package stub
 
 import (
 	"encoding/json"
+	"math"
 	"net/url"
 	"sort"
 	"strings"
@@ -134,11 +135,11 @@ func responseOf(r har.Response) Response {
 	var v any
 	if t := strings.TrimSpace(text); t != "" && json.Unmarshal([]byte(t), &v) == nil {
 		if _, isObj := v.(map[string]any); isObj {
-			out.Body = v
+			out.Body = integers(v)
 			return out
 		}
 		if _, isArr := v.([]any); isArr {
-			out.Body = v
+			out.Body = integers(v)
 			return out
 		}
 	}
@@ -146,4 +147,24 @@ func responseOf(r har.Response) Response {
 		out.Body = text
 	}
 	return out
+}
+
+// integers turns whole float64 values into int64, so a stub file written
+// from a recording says 1682136 rather than 1.682136e+06.
+func integers(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			t[k] = integers(x)
+		}
+	case []any:
+		for i, x := range t {
+			t[i] = integers(x)
+		}
+	case float64:
+		if t == math.Trunc(t) && math.Abs(t) < 1<<53 {
+			return int64(t)
+		}
+	}
+	return v
 }

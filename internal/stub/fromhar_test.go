@@ -20,7 +20,7 @@ func recorded(method, rawURL string, status int, ct, body string) har.Entry {
 
 func TestFromHAR(t *testing.T) {
 	entries := []har.Entry{
-		recorded("GET", "https://api.flowroute.com/v2/numbers/available?starts_with=1206&limit=2", 200, "application/vnd.api+json", `{"data":[{"id":"12065550100","type":"number"}]}`),
+		recorded("GET", "https://api.flowroute.com/v2/numbers/available?starts_with=1206&limit=2", 200, "application/vnd.api+json", `{"data":[{"id":"12065550100","type":"number","did_id":1682136,"cost":1.25}]}`),
 		recorded("POST", "https://api.flowroute.com/v2/numbers/12065550100", 201, "application/vnd.api+json", `{"data":{"id":"12065550100"}}`),
 		recorded("POST", "https://api.flowroute.com/v2/numbers/12065550100", 409, "application/vnd.api+json", `{"errors":[{"detail":"already yours"}]}`),
 		recorded("GET", "https://api.flowroute.com/v2/cnams", 200, "application/vnd.api+json", `{"data":[]}`),
@@ -64,7 +64,8 @@ func TestFromHAR(t *testing.T) {
 	q, _ := url.ParseQuery("starts_with=1206&limit=2")
 	a, ok = s.Answer(Request{Provider: "flowroute", Method: "GET", Path: "/v2/numbers/available", Query: q})
 	require.True(t, ok)
-	assert.JSONEq(t, `{"data":[{"id":"12065550100","type":"number"}]}`, string(a.Body))
+	assert.JSONEq(t, `{"data":[{"id":"12065550100","type":"number","did_id":1682136,"cost":1.25}]}`, string(a.Body))
+	assert.Equal(t, int64(1682136), avail.Response.Body.(map[string]any)["data"].([]any)[0].(map[string]any)["did_id"], "whole numbers stay integers in the stub file")
 
 	all, _ := FromHAR(entries, locate, true)
 	require.Len(t, all, 4)

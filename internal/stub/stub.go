@@ -17,55 +17,55 @@ import (
 // Stub declares one answer. It is decoded from a scenario's stubs: section
 // and from POST /__sim/stubs bodies.
 type Stub struct {
-	ID       string `yaml:"id" json:"id,omitempty"`
+	ID       string `yaml:"id,omitempty" json:"id,omitempty"`
 	Provider string `yaml:"provider" json:"provider"`
 	Method   string `yaml:"method" json:"method"`
 	// Path is a route template in the real API's paths, with the routes'
 	// syntax: "/v2/numbers/{id}" or "/v2/numbers/{id:[0-9]+}".
 	Path string `yaml:"path" json:"path"`
 	// Query parameters that must be present with these values ("*": any value).
-	Query map[string]string `yaml:"query" json:"query,omitempty"`
+	Query map[string]string `yaml:"query,omitempty" json:"query,omitempty"`
 	// Headers that must be present with these values (names case-insensitive,
 	// values compared exactly; "*": any value).
-	Headers map[string]string `yaml:"headers" json:"headers,omitempty"`
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Body, when set, must be contained in the request's JSON body: every key
 	// given must be there with an equal value (objects compared the same way,
 	// recursively; arrays and scalars exactly).
-	Body any `yaml:"body" json:"body,omitempty"`
+	Body any `yaml:"body,omitempty" json:"body,omitempty"`
 	// Auth names one of the provider's credential schemes (the scheme its
 	// routes use, "basic" for Flowroute): the request must carry valid
 	// credentials, or it gets the provider's own 401 and the stub's
 	// sequence and state do not move.
-	Auth string `yaml:"auth" json:"auth,omitempty"`
+	Auth string `yaml:"auth,omitempty" json:"auth,omitempty"`
 	// Override lets the stub answer a route the provider emulates.
-	Override bool `yaml:"override" json:"override,omitempty"`
+	Override bool `yaml:"override,omitempty" json:"override,omitempty"`
 	// State makes the stub part of a named state machine (WireMock's
 	// scenario states): it answers only while the machine is in Is, and
 	// moves it to Set when it answers. Every machine starts in "Started".
-	State *StateRule `yaml:"state" json:"state,omitempty"`
+	State *StateRule `yaml:"state,omitempty" json:"state,omitempty"`
 	// Response is the answer; Sequence is a list of answers given in turn,
 	// the last one repeating. Exactly one of them is set.
-	Response *Response  `yaml:"response" json:"response,omitempty"`
-	Sequence []Response `yaml:"sequence" json:"sequence,omitempty"`
+	Response *Response  `yaml:"response,omitempty" json:"response,omitempty"`
+	Sequence []Response `yaml:"sequence,omitempty" json:"sequence,omitempty"`
 }
 
 // StateRule ties a stub to a named state machine.
 type StateRule struct {
 	Name string `yaml:"name" json:"name"`
-	Is   string `yaml:"is" json:"is,omitempty"`
-	Set  string `yaml:"set" json:"set,omitempty"`
+	Is   string `yaml:"is,omitempty" json:"is,omitempty"`
+	Set  string `yaml:"set,omitempty" json:"set,omitempty"`
 }
 
 // Response is one answer.
 type Response struct {
-	Status  int               `yaml:"status" json:"status,omitempty"`
-	Headers map[string]string `yaml:"headers" json:"headers,omitempty"`
+	Status  int               `yaml:"status,omitempty" json:"status,omitempty"`
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Body is written as JSON when it is a mapping or a list, as is when it
 	// is a string.
-	Body any `yaml:"body" json:"body,omitempty"`
+	Body any `yaml:"body,omitempty" json:"body,omitempty"`
 	// BodyFile names a file next to the scenario whose content is the body.
 	// The engine reads it when the scenario loads (see Resolve).
-	BodyFile string `yaml:"bodyFile" json:"bodyFile,omitempty"`
+	BodyFile string `yaml:"bodyFile,omitempty" json:"bodyFile,omitempty"`
 }
 
 // StartState is the state every state machine starts in.
