@@ -307,7 +307,8 @@ func (u *upstreamServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	u.mu.Unlock()
 	switch r.URL.Path {
 	case "/v2/slow":
-		time.Sleep(2 * time.Second) // longer than the proxy's timeout in the test
+		<-r.Context().Done() // never answers: the proxy's timeout ends the exchange
+		return
 	case "/v2/big":
 		w.Write([]byte(strings.Repeat("x", 2048)))
 		return
