@@ -392,6 +392,9 @@ type Entry struct {
 	RequestBody  string `json:"requestBody"`
 	ResponseBody string `json:"responseBody"`
 	Fault        string `json:"fault"`
+	// Source says what answered when no emulated route did: "stub ID",
+	// "proxy URL" or "proxy error".
+	Source string `json:"source"`
 }
 
 // Filter selects journal entries: Provider and Method match exactly, Path is
