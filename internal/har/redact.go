@@ -152,10 +152,10 @@ func (r *Redactor) json(v any) bool {
 					t[k] = r.secret(s)
 					changed = true
 				}
-			case nil:
-			default:
-				if isSecretName(k) {
-					t[k] = Redacted
+			case float64:
+				// A number stays a number, so the body keeps its shape.
+				if isSecretName(k) && s != 0 {
+					t[k] = 0
 					changed = true
 				}
 			}
