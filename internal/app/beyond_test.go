@@ -519,3 +519,32 @@ func TestFlowrouteSDKStubFile(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), "TEST, MARIA")
 }
+
+// TestProxyErrorsInEachProviderShape points every provider at an upstream
+// where nothing listens: each answers 502 in its own error shape.
+func TestProxyErrorsInEachProviderShape(t *testing.T) {
+	t.Parallel()
+	gone := httptest.NewServer(http.NotFoundHandler())
+	url := gone.URL
+	gone.Close()
+	targets := map[string]string{}
+	for _, p := range app.Providers() {
+		targets[p.Info().Name] = url
+	}
+	px, err := upstream.New(upstream.Config{Targets: targets}, knownProvider)
+	require.NoError(t, err)
+	s := newSim(t, "version: 1\nname: empty\n", app.Config{Proxy: px})
+	for _, p := range app.Providers() {
+		info := p.Info()
+		t.Run(info.Name, func(t *testing.T) {
+			want := httptest.NewRecorder()
+			p.WriteError(want, httptest.NewRequest("GET", "/x", nil), &provider.HTTPError{Status: http.StatusBadGateway, Message: "upstream"})
+			resp, body := s.do("GET", "/t/gone"+info.Mount+info.BasePath+"/not-emulated/1", "", nil)
+			assert.Equal(t, http.StatusBadGateway, resp.StatusCode, string(body))
+			assert.Equal(t, want.Header().Get("Content-Type"), resp.Header.Get("Content-Type"))
+			assert.Equal(t, topKeys(t, want.Body.Bytes()), topKeys(t, body))
+		})
+	}
+	_, body := s.do("GET", "/t/gone/__sim/journal?limit=20", "", nil)
+	assert.Equal(t, len(app.Providers()), strings.Count(string(body), `"source": "proxy error"`), "every failure is journaled")
+}
