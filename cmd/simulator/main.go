@@ -22,9 +22,6 @@ import (
 	"github.com/telecomsim/simulator/internal/app"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -46,6 +43,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd {
 	case "serve":
+		if wantsHelp(args) {
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "validate":
 		return validate(args, stdout, stderr)
@@ -63,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		_, err = stdout.Write(b)
 		return err
 	case "version":
-		fmt.Fprintln(stdout, "simulator", version)
+		fmt.Fprintln(stdout, "simulator", buildVersion())
 		return nil
 	case "healthcheck":
 		return healthcheck(ctx, args, getenv, stdout)
@@ -79,6 +80,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// wantsHelp reports whether the flags ask for help (before any "--").
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 const usage = `usage:
@@ -98,6 +112,9 @@ serve flags (each also read from the environment variable in brackets):
   --listen NAME=ADDR   serve one provider alone at its real root paths; repeatable
                        [SIM_LISTEN, comma-separated], e.g. flowroute=127.0.0.1:9002
   --log-level LEVEL    debug, info, warn or error [SIM_LOG_LEVEL] (default info)
+  --log-format FORMAT  text or json (one JSON object a line) [SIM_LOG_FORMAT] (default text)
+  --clock-start START  where tenant clocks start: RFC 3339, now, or now-2h [SIM_CLOCK_START]
+                       (default: the scenario's clock.start; the default scenario's is 2026-01-05T09:00:00Z)
   --admin-token TOKEN  require "Authorization: Bearer TOKEN" on /__sim [SIM_ADMIN_TOKEN]
   --max-tenants N      cap on live tenants, least recently used evicted [SIM_MAX_TENANTS] (default 10000)
   --watch              reload --scenario FILE when it or an included file changes; a bad one keeps the old [SIM_WATCH=1]

@@ -36,6 +36,8 @@ type serveOptions struct {
 	scenario   string
 	listen     listenFlag
 	logLevel   string
+	logFormat  string
+	clockStart string
 	adminToken string
 	maxTenants int
 	watch      bool
@@ -59,6 +61,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	fs.StringVar(&o.scenario, "scenario", env("SIM_SCENARIO", ""), "scenario file")
 	fs.Var(&o.listen, "listen", "NAME=ADDR: serve one provider alone")
 	fs.StringVar(&o.logLevel, "log-level", env("SIM_LOG_LEVEL", "info"), "log level")
+	fs.StringVar(&o.logFormat, "log-format", env("SIM_LOG_FORMAT", "text"), "text or json")
+	fs.StringVar(&o.clockStart, "clock-start", env("SIM_CLOCK_START", ""), "clock start: RFC 3339, now or now-2h")
 	fs.StringVar(&o.adminToken, "admin-token", env("SIM_ADMIN_TOKEN", ""), "admin token for /__sim")
 	fs.BoolVar(&o.watch, "watch", env("SIM_WATCH", "") == "true" || env("SIM_WATCH", "") == "1", "reload the scenario file when it changes")
 	fs.StringVar(&o.stateFile, "state-file", env("SIM_STATE_FILE", ""), "save every tenant on shutdown and restore at start")
@@ -99,12 +103,31 @@ func hostname() string {
 	return h
 }
 
-func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+func newLogger(level, format string, w io.Writer) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", level)
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is not text or json", format)
+}
+
+// clockStart reads --clock-start; nil when it is not given.
+func (o *serveOptions) clockStartOverride() (*scenario.ClockStart, error) {
+	if o.clockStart == "" {
+		return nil, nil
+	}
+	cs, err := scenario.ParseClockStart(o.clockStart)
+	if err != nil {
+		return nil, fmt.Errorf("--clock-start: %w", err)
+	}
+	return &cs, nil
 }
 
 // loadScenario reads the scenario file, or the embedded default, and the
@@ -122,7 +145,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(o.logLevel, stderr)
+	log, err := newLogger(o.logLevel, o.logFormat, stderr)
+	if err != nil {
+		return err
+	}
+	cs, err := o.clockStartOverride()
 	if err != nil {
 		return err
 	}
@@ -134,7 +161,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: version, AdminToken: o.adminToken, MaxTenants: o.maxTenants, Replica: o.replica, Proxy: px})
+	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: buildVersion(), ClockStart: cs, AdminToken: o.adminToken, MaxTenants: o.maxTenants, Replica: o.replica, Proxy: px})
 	if err != nil {
 		return err
 	}
@@ -197,7 +224,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		servers = append(servers, s)
 	}
-	banner(stdout, a, sc, main.ln.Addr(), servers[1:])
+	banner(stdout, a, a.Scenario("default"), main.ln.Addr(), servers[1:])
 	// Build the default tenant now (after the banner, which its lifecycle
 	// logs would otherwise precede), so a scenario that cannot produce a
 	// world fails at startup rather than on the first request.
@@ -260,7 +287,7 @@ func hostURL(addr net.Addr) string {
 func banner(w io.Writer, a *app.App, sc *scenario.Scenario, addr net.Addr, own []*server) {
 	base := hostURL(addr)
 	fmt.Fprintf(w, "telecom provider simulator %s on %s (scenario %q, clock %s from %s)\n",
-		version, base, sc.Name, sc.Clock.Mode, sc.Clock.Start.Format(time.RFC3339))
+		buildVersion(), base, sc.Name, sc.Clock.Mode, sc.Clock.Start.Format(time.RFC3339))
 	ownAddr := map[string]string{}
 	for _, s := range own {
 		ownAddr[s.name] = hostURL(s.ln.Addr())

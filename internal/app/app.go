@@ -52,6 +52,10 @@ type Config struct {
 	// Proxy forwards what the simulator does not answer to the real APIs
 	// (--proxy); nil forwards nothing.
 	Proxy *upstream.Proxy
+	// ClockStart, when set, replaces the clock start of the scenario the
+	// process serves (Scenario and every SetScenario), not of scenarios a
+	// tenant loads for itself.
+	ClockStart *scenario.ClockStart
 }
 
 // ReplicaHeader names the replica that answered (Config.Replica).
@@ -122,7 +126,7 @@ func New(cfg Config) (*App, error) {
 	}
 	// Longest mount first, so "/a/b" wins over "/a".
 	sort.SliceStable(a.mounts, func(i, j int) bool { return len(a.mounts[i].info.Mount) > len(a.mounts[j].info.Mount) })
-	l, err := a.configure(cfg.Scenario)
+	l, err := a.configure(a.overrideStart(cfg.Scenario))
 	if err != nil {
 		return nil, err
 	}
@@ -218,9 +222,25 @@ func (a *App) configure(sc *scenario.Scenario) (*loaded, error) {
 	return l, nil
 }
 
+// Version is the build's version, as given in Config.Version.
+func (a *App) Version() string {
+	if a.cfg.Version == "" {
+		return "devel"
+	}
+	return a.cfg.Version
+}
+
+// overrideStart applies Config.ClockStart to the served scenario.
+func (a *App) overrideStart(sc *scenario.Scenario) *scenario.Scenario {
+	if a.cfg.ClockStart == nil || sc == nil {
+		return sc
+	}
+	return sc.WithStart(*a.cfg.ClockStart, clock.Wall())
+}
+
 // SetScenario makes sc the world of every tenant, resetting all of them.
 func (a *App) SetScenario(sc *scenario.Scenario) error {
-	l, err := a.configure(sc)
+	l, err := a.configure(a.overrideStart(sc))
 	if err != nil {
 		return err
 	}
@@ -253,6 +273,15 @@ func (a *App) factory(id string, mode clock.Mode) (*tenant.World, error) {
 // build makes a tenant's world; a mode other than "" overrides the
 // scenario's clock mode from the start.
 func (a *App) build(id string, l *loaded, mode clock.Mode) (*tenant.World, error) {
+	if l.sc.Clock.From.FromNow {
+		// "start: now": this tenant's clock starts at the wall clock of its
+		// creation, and seeds, events and faults are placed from there.
+		rl, err := a.configure(l.sc.ResolveStart(clock.Wall()))
+		if err != nil {
+			return nil, fmt.Errorf("tenant %s: %w", id, err)
+		}
+		l = rl
+	}
 	w := tenant.NewWorld(id, l.sc)
 	if mode != "" {
 		w.Clock.Restore(l.sc.Clock.Start, mode)

@@ -23,6 +23,8 @@ import (
 
 // Engine is what the control API drives; internal/app implements it.
 type Engine interface {
+	// Version is the build's version (a release tag or devel+commit).
+	Version() string
 	World(id string) (*tenant.World, error)
 	Tenants() *tenant.Registry
 	Infos() []provider.Info
@@ -137,7 +139,7 @@ func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
-	provider.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	provider.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": h.e.Version()})
 }
 
 // reset rebuilds the tenant from its scenario. An optional body

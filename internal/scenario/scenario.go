@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/telecomsim/simulator/internal/clock"
 )
 
 // CurrentVersion is the scenario format version this build reads.
@@ -54,8 +56,12 @@ type Header struct {
 
 // ClockSpec sets where a tenant's clock starts and how it moves.
 type ClockSpec struct {
-	Start time.Time `yaml:"start" json:"start"`
-	Mode  string    `yaml:"mode" json:"mode"` // real | frozen
+	// From is the start as written; Start is where the clock starts, the
+	// same instant for a fixed From and the load-time wall clock for a
+	// "now" From (each tenant resolves its own, see ResolveStart).
+	From  ClockStart `yaml:"start" json:"-"`
+	Start time.Time  `yaml:"-" json:"start"`
+	Mode  string     `yaml:"mode" json:"mode"` // real | frozen
 }
 
 // JournalSpec bounds each tenant's request journal.
@@ -159,9 +165,10 @@ func Parse(file string, data []byte, providers []string, read func(string) ([]by
 	if len(ps) > 0 {
 		return nil, ps.Err()
 	}
-	if s.Clock.Start.IsZero() {
-		s.Clock.Start = DefaultStart
+	if s.Clock.From.IsZero() {
+		s.Clock.From = ClockStart{Abs: DefaultStart}
 	}
+	s.Clock.Start = s.Clock.From.At(clock.Wall())
 	if s.Clock.Mode == "" {
 		s.Clock.Mode = "real"
 	}

@@ -38,8 +38,11 @@ func TestParseGood(t *testing.T) {
 		Name:        "partner-demo",
 		Description: "a world for tests",
 		Seed:        42,
-		Clock:       ClockSpec{Start: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), Mode: "frozen"},
-		Journal:     JournalSpec{Size: 50, BodyLimit: 2048},
+		Clock: ClockSpec{
+			From:  ClockStart{Abs: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)},
+			Start: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), Mode: "frozen",
+		},
+		Journal: JournalSpec{Size: 50, BodyLimit: 2048},
 	}, s.Header)
 	assert.Equal(t, "testdata/good.yaml", s.File)
 	assert.True(t, strings.HasPrefix(s.Source, "version: 1\n"))
@@ -61,7 +64,7 @@ func TestParseDefaults(t *testing.T) {
 	assert.Equal(t, Header{
 		Version: 1,
 		Name:    "minimal",
-		Clock:   ClockSpec{Start: DefaultStart, Mode: "real"},
+		Clock:   ClockSpec{From: ClockStart{Abs: DefaultStart}, Start: DefaultStart, Mode: "real"},
 		Journal: JournalSpec{Size: 1000, BodyLimit: 16 << 10},
 	}, s.Header)
 	assert.Empty(t, s.Sections)
@@ -97,7 +100,7 @@ func TestParseProblems(t *testing.T) {
 		}},
 		{"wrong_time.yaml", []string{
 			"testdata/wrong_time.yaml:2:7: seed: expected an integer, got a list",
-			`testdata/wrong_time.yaml:4:10: clock.start: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"`,
+			`testdata/wrong_time.yaml:4:10: clock.start: "yesterday": want an RFC 3339 time such as 2026-01-05T09:00:00Z, or now, now-2h`,
 		}},
 		{"bad_mode.yaml", []string{
 			`testdata/bad_mode.yaml:2:15: clock.mode: unknown mode "paused" (want real or frozen)`,
@@ -206,7 +209,7 @@ func TestInclude(t *testing.T) {
 			file: "testdata/include/main.yaml",
 			wantHeader: Header{
 				Version: 1, Name: "main", Seed: 9,
-				Clock:   ClockSpec{Start: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Mode: "frozen"},
+				Clock:   ClockSpec{From: ClockStart{Abs: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}, Start: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Mode: "frozen"},
 				Journal: JournalSpec{Size: 20, BodyLimit: 100},
 			},
 			wantReject:   []string{"phone-number"},
@@ -217,7 +220,7 @@ func TestInclude(t *testing.T) {
 			file: "testdata/include/chain.yaml",
 			wantHeader: Header{
 				Version: 1, Name: "main", Seed: 9,
-				Clock:   ClockSpec{Start: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Mode: "frozen"},
+				Clock:   ClockSpec{From: ClockStart{Abs: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}, Start: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Mode: "frozen"},
 				Journal: JournalSpec{Size: 20, BodyLimit: 7},
 			},
 			wantReject:   []string{"phone-number"},
