@@ -16,15 +16,66 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestContainerLikeRun builds the binary exactly as the Dockerfile does and
-// runs it the way the image would: alone in a read-only root (a chroot in a
-// private mount namespace) holding nothing but the binary, a tmpfs /tmp and
-// an empty /scenarios, with an empty environment, a non-root user, no shell
-// and no CA bundle. It checks that it serves, that its own healthcheck
-// works there, and that SIGTERM stops it with exit status 0.
+// TestMain lets the test binary stand in for the simulator: copied into
+// the container-like root as /simulator, it runs main instead of the tests
+// (argv[0] is the only thing it can go by there: the environment is empty).
+func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "simulator" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// isStatic reports whether the ELF file at path has no program interpreter.
+func isStatic(path string) (bool, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// containerBinary puts a static simulator at bin. With SIM_CONTAINER_BUILD=1
+// (CI sets it) it is built exactly as the Dockerfile builds it; otherwise
+// the test binary itself is reused when it is static (CGO_ENABLED=0), so a
+// plain go test does not compile the whole tree a second time.
+func containerBinary(t *testing.T, bin string) {
+	t.Helper()
+	if os.Getenv("SIM_CONTAINER_BUILD") != "1" {
+		self, err := os.Executable()
+		require.NoError(t, err)
+		static, err := isStatic(self)
+		require.NoError(t, err)
+		if !static {
+			t.Skip("the test binary links libc (cgo); run with CGO_ENABLED=0 to reuse it, or SIM_CONTAINER_BUILD=1 to build the binary as the Dockerfile does")
+		}
+		data, err := os.ReadFile(self)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(bin, data, 0o755))
+		return
+	}
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=container-test", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, string(out))
+}
+
+// TestContainerLikeRun runs the binary the way the image would: alone in a
+// read-only root (a chroot in a private mount namespace) holding nothing
+// but the binary, a tmpfs /tmp and an empty /scenarios, with an empty
+// environment, a non-root user, no shell and no CA bundle. It checks that
+// it serves, that its own healthcheck works there, and that SIGTERM stops
+// it with exit status 0.
 func TestContainerLikeRun(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
+		t.Skip("runs the binary in a chroot; skipped with -short")
 	}
 	if os.Geteuid() != 0 {
 		t.Skip("needs root for unshare/chroot (run as root, as CI does, to emulate the container)")
@@ -37,21 +88,14 @@ func TestContainerLikeRun(t *testing.T) {
 	root := t.TempDir()
 	require.NoError(t, os.Chmod(root, 0o755))
 	bin := filepath.Join(root, "simulator")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=container-test", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
+	containerBinary(t, bin)
 	for _, d := range []string{"tmp", "scenarios"} {
 		require.NoError(t, os.Mkdir(filepath.Join(root, d), 0o755))
 	}
 
-	// A static binary has no program interpreter.
-	f, err := elf.Open(bin)
+	static, err := isStatic(bin)
 	require.NoError(t, err)
-	for _, p := range f.Progs {
-		assert.NotEqual(t, elf.PT_INTERP, p.Type, "binary is dynamically linked")
-	}
-	f.Close()
+	require.True(t, static, "binary is dynamically linked")
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
