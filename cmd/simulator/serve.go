@@ -294,6 +294,10 @@ func banner(w io.Writer, a *app.App, sc *scenario.Scenario, addr net.Addr, own [
 	}
 	for _, info := range a.Infos() {
 		line := fmt.Sprintf("  %-11s %s%s%s", info.Name, base, info.Mount, info.BasePath)
+		if len(a.Routes(info.Name)) == 0 {
+			// No inbound API (TFNRegistry only calls out): show its levers.
+			line = fmt.Sprintf("  %-11s no inbound API; levers at %s/__sim/%s", info.Name, base, info.Name)
+		}
 		if u, ok := ownAddr[info.Name]; ok {
 			line += fmt.Sprintf("  and %s%s", u, info.BasePath)
 		}
