@@ -65,7 +65,7 @@ var badFiles = map[string][]string{
 	},
 	"wrong_type_header.yaml": {
 		`testdata/bad/wrong_type_header.yaml:2:7: seed: expected an integer, got "forty-two"`,
-		`testdata/bad/wrong_type_header.yaml:3:16: clock.start: parsing time "tomorrow" as "2006-01-02T15:04:05Z07:00": cannot parse "tomorrow" as "2006"`,
+		`testdata/bad/wrong_type_header.yaml:3:16: clock.start: "tomorrow": want an RFC 3339 time such as 2026-01-05T09:00:00Z, or now, now-2h`,
 	},
 	"registry_numbers.yaml": {
 		`testdata/bad/registry_numbers.yaml:5:55: tnregistry.numbers.list[0].respOrg: invalid Resp Org id "BR": want 5 alphanumeric characters`,
