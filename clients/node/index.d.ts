@@ -213,7 +213,7 @@ export class Simulator {
   static start(opts?: StartOptions): Promise<Simulator>;
   stop(): Promise<void>;
   waitHealthy(timeout?: number): Promise<void>;
-  health(): Promise<{ status: string }>;
+  health(): Promise<{ status: string; version: string }>;
   control<T = any>(method: string, path: string, body?: unknown, opts?: { tenant?: string; expect?: number[] }): Promise<T>;
   providers(): Promise<ProviderInfo[]>;
   tenants(): Promise<Array<{ id: string; scenario: string; now: string; mode: string; journalEntries: number; lastUsed: string }>>;

@@ -135,7 +135,7 @@ describe('flowroute', () => {
     const t = await attached.tenant();
     assert.equal((await t.clock.get()).mode, 'real');
     await attached.stop(); // leaves the simulator running
-    assert.deepEqual(await sim.health(), { status: 'ok' });
+    assert.equal((await sim.health()).status, 'ok');
     assert.ok((await sim.tenants()).some((x) => x.id === t.id));
     await t.delete();
   });
