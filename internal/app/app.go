@@ -252,9 +252,16 @@ func (a *App) SetScenario(sc *scenario.Scenario) error {
 	return nil
 }
 
-// Scenario returns the scenario a tenant runs.
+// Scenario returns the scenario a tenant runs; for a "now" start, a live
+// tenant's copy with the start it got.
 func (a *App) Scenario(id string) *scenario.Scenario {
-	return a.loadedFor(id).sc
+	sc := a.loadedFor(id).sc
+	if sc.Clock.From.FromNow {
+		if w, ok := a.tenants.Lookup(id); ok && w.Scenario != nil && w.Scenario.Clock.From.FromNow {
+			return w.Scenario
+		}
+	}
+	return sc
 }
 
 func (a *App) loadedFor(id string) *loaded {

@@ -101,7 +101,12 @@ func TestClockStartNow(t *testing.T) {
 
 			resp, b := do("POST", "/__sim/reset", "", `{"mode":"frozen"}`)
 			require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
-			assert.WithinDuration(t, time.Now().Add(tt.offset), clockNow(""), slack, "reset starts again from the wall clock")
+			now := clockNow("")
+			assert.WithinDuration(t, time.Now().Add(tt.offset), now, slack, "reset starts again from the wall clock")
+			_, b = do("GET", "/__sim/scenario", "", "")
+			var got struct{ Clock struct{ Start time.Time } }
+			require.NoError(t, json.Unmarshal(b, &got), string(b))
+			assert.Equal(t, now, got.Clock.Start, "the scenario shows the start this tenant got (frozen: the clock stands there)")
 
 			_, b = do("GET", "/__sim/health", "", "")
 			assert.JSONEq(t, `{"status":"ok","version":"v9.9.9-test"}`, string(b))
