@@ -222,22 +222,6 @@ func (a *App) configure(sc *scenario.Scenario) (*loaded, error) {
 	return l, nil
 }
 
-// Version is the build's version, as given in Config.Version.
-func (a *App) Version() string {
-	if a.cfg.Version == "" {
-		return "devel"
-	}
-	return a.cfg.Version
-}
-
-// overrideStart applies Config.ClockStart to the served scenario.
-func (a *App) overrideStart(sc *scenario.Scenario) *scenario.Scenario {
-	if a.cfg.ClockStart == nil || sc == nil {
-		return sc
-	}
-	return sc.WithStart(*a.cfg.ClockStart, clock.Wall())
-}
-
 // SetScenario makes sc the world of every tenant, resetting all of them.
 func (a *App) SetScenario(sc *scenario.Scenario) error {
 	l, err := a.configure(a.overrideStart(sc))
@@ -250,18 +234,6 @@ func (a *App) SetScenario(sc *scenario.Scenario) error {
 	a.mu.Unlock()
 	a.tenants.DeleteAll()
 	return nil
-}
-
-// Scenario returns the scenario a tenant runs; for a "now" start, a live
-// tenant's copy with the start it got.
-func (a *App) Scenario(id string) *scenario.Scenario {
-	sc := a.loadedFor(id).sc
-	if sc.Clock.From.FromNow {
-		if w, ok := a.tenants.Lookup(id); ok && w.Scenario != nil && w.Scenario.Clock.From.FromNow {
-			return w.Scenario
-		}
-	}
-	return sc
 }
 
 func (a *App) loadedFor(id string) *loaded {
@@ -280,14 +252,9 @@ func (a *App) factory(id string, mode clock.Mode) (*tenant.World, error) {
 // build makes a tenant's world; a mode other than "" overrides the
 // scenario's clock mode from the start.
 func (a *App) build(id string, l *loaded, mode clock.Mode) (*tenant.World, error) {
-	if l.sc.Clock.From.FromNow {
-		// "start: now": this tenant's clock starts at the wall clock of its
-		// creation, and seeds, events and faults are placed from there.
-		rl, err := a.configure(l.sc.ResolveStart(clock.Wall()))
-		if err != nil {
-			return nil, fmt.Errorf("tenant %s: %w", id, err)
-		}
-		l = rl
+	l, err := a.resolveStart(id, l)
+	if err != nil {
+		return nil, err
 	}
 	w := tenant.NewWorld(id, l.sc)
 	if mode != "" {
