@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -87,6 +88,22 @@ func TestClockStartNow(t *testing.T) {
 					require.NoError(t, err)
 					assert.WithinDuration(t, date, created, slack, "the Date header agrees with the record")
 				}
+
+				// A Somos IdToken's exp is an hour after the tenant's now, so a
+				// client that checks exp against its own clock accepts it.
+				resp, b = do("POST", "/somos/public/apitoken", tenant, `{"refreshToken":"demo-refresh-admin"}`)
+				require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
+				var tok struct {
+					Data struct{ AuthenticationResult struct{ IdToken string } }
+				}
+				require.NoError(t, json.Unmarshal(b, &tok), string(b))
+				parts := strings.Split(tok.Data.AuthenticationResult.IdToken, ".")
+				require.Len(t, parts, 3)
+				payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+				require.NoError(t, err)
+				var claims struct{ Exp int64 }
+				require.NoError(t, json.Unmarshal(payload, &claims))
+				assert.WithinDuration(t, want.Add(time.Hour), time.Unix(claims.Exp, 0), slack, "token exp")
 
 				// The default scenario approves ACME WIDGETS at +3h: from this
 				// tenant's start, not from 2026-01-05.
