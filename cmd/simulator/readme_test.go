@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -71,7 +72,19 @@ func curlCommands(t *testing.T, block, base string) []*http.Request {
 	t.Helper()
 	block = strings.ReplaceAll(block, "\\\n", " ")
 	var reqs []*http.Request
+	vars := map[string]string{}
+	assign := regexp.MustCompile(`^([A-Z_]+)=(\S+)$`)
 	for _, line := range strings.Split(block, "\n") {
+		if m := assign.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			vars[m[1]] = m[2]
+			continue
+		}
+		line = os.Expand(line, func(k string) string {
+			if v, ok := vars[k]; ok {
+				return v
+			}
+			return "$" + k
+		})
 		w := shellWords(line)
 		if len(w) > 0 && w[0] == "until" { // until curl ... >/dev/null; do sleep 1; done
 			w = w[1:]
@@ -272,4 +285,34 @@ func codeBlockless(t *testing.T, doc, heading string) string {
 		rest = rest[:j]
 	}
 	return rest
+}
+
+// TestDocsWalkThroughs runs the curl walk-throughs of docs pages against the
+// default scenario, in order: every step must answer as a success.
+func TestDocsWalkThroughs(t *testing.T) {
+	for _, tt := range []struct {
+		doc, heading string
+		steps        int
+	}{
+		{"docs/flowroute.md", "## Walk-through (default scenario)", 14},
+		{"docs/control-api.md", "## Health, providers, specs", 5},
+	} {
+		t.Run(tt.doc, func(t *testing.T) {
+			a, err := app.New(app.Config{Scenario: mustDefault()})
+			require.NoError(t, err)
+			t.Cleanup(a.Close)
+			srv := httptest.NewServer(a.Handler())
+			t.Cleanup(srv.Close)
+			block := codeBlock(t, repoFile(t, tt.doc), tt.heading, "sh")
+			if !strings.Contains(block, "B=") { // control-api.md sets B in its prose
+				block = "B=http://localhost:8080\n" + block
+			}
+			reqs := curlCommands(t, block, srv.URL)
+			require.Len(t, reqs, tt.steps, "the walk-through changed: update this test with it")
+			for _, r := range reqs {
+				code, body := send(t, r)
+				assert.Less(t, code, 300, "%s %s: %s", r.Method, r.URL.Path, body)
+			}
+		})
+	}
 }
