@@ -2,7 +2,7 @@
 # Multi-stage build: a static binary in a minimal, non-root image.
 # Multi-arch: the build stage runs on the builder's own platform and
 # cross-compiles for the target, so no emulation is needed:
-#   docker buildx build --platform linux/amd64,linux/arm64 --build-arg VERSION=v0.1.0 -t telecom-simulator .
+#   docker buildx build --platform linux/amd64,linux/arm64 --build-arg VERSION=v0.1.0 -t REPO:0.1.0 --push .
 FROM --platform=$BUILDPLATFORM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -105,6 +105,19 @@ func TestVersion(t *testing.T) {
 		})
 	}
 
+	info := []struct{ main, want string }{
+		{"v0.1.0", "v0.1.0"},
+		{"(devel)", "devel"},
+		{"", "devel"},
+		{"v0.0.0-20261204235707-1243e3c548ab", "devel"}, // the commit comes from the vcs settings, absent here
+		{"v0.0.0-20261204235707-1243e3c548ab+dirty", "devel"},
+	}
+	for _, tt := range info {
+		assert.Equal(t, tt.want, versionFromInfo(tt.main, nil), tt.main)
+	}
+	stamped := []debug.BuildSetting{{Key: "vcs.revision", Value: "1243e3c548ab31affcf0bee281a15d9fe38eefeb"}}
+	assert.Equal(t, "devel+1243e3c548ab", versionFromInfo("v0.0.0-20261204235707-1243e3c548ab", stamped))
+
 	old := version
 	t.Cleanup(func() { version = old })
 	version = "v1.2.3"
