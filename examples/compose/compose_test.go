@@ -4,11 +4,13 @@ package compose
 
 import (
 	"os"
+	"path"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/telecomsim/simulator/internal/app"
 	"github.com/telecomsim/simulator/internal/scenario"
@@ -60,4 +62,31 @@ func TestComposeIncludesTheDefaultWorld(t *testing.T) {
 	assert.Contains(t, joined, "http://uns-receiver:9000")
 	assert.Equal(t, def.Clock.Start, sc.Clock.Start, "the default's clock")
 	assert.Equal(t, def.Seed, sc.Seed, "and seed, so generated data matches the README")
+}
+
+// TestComposeMountsWhatTheScenarioIncludes: in the container, the scenario's
+// include resolves to the mounted scenarios/default.yaml.
+func TestComposeMountsWhatTheScenarioIncludes(t *testing.T) {
+	raw, err := os.ReadFile("../../docker-compose.yml")
+	require.NoError(t, err)
+	var doc struct {
+		Services map[string]struct {
+			Environment map[string]string `yaml:"environment"`
+			Volumes     []string          `yaml:"volumes"`
+		} `yaml:"services"`
+	}
+	require.NoError(t, yaml.Unmarshal(raw, &doc))
+	sim := doc.Services["simulator"]
+	inContainer := map[string]string{} // repository path -> container path
+	for _, v := range sim.Volumes {
+		parts := strings.Split(v, ":")
+		require.GreaterOrEqual(t, len(parts), 2, v)
+		inContainer[path.Clean(parts[0])] = parts[1]
+	}
+	scenarioFile := sim.Environment["SIM_SCENARIO"]
+	require.Equal(t, inContainer["examples/compose/scenario.yaml"], scenarioFile, "SIM_SCENARIO is the mounted compose scenario")
+	defaultDir, ok := inContainer["scenarios"]
+	require.True(t, ok, "scenarios/ is mounted")
+	included := path.Join(path.Dir(scenarioFile), "../../scenarios/default.yaml")
+	assert.Equal(t, path.Join(defaultDir, "default.yaml"), included, "the include resolves to the mounted default scenario")
 }
