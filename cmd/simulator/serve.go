@@ -17,6 +17,7 @@ import (
 
 	"github.com/telecomsim/simulator/internal/app"
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/safe"
 	"github.com/telecomsim/simulator/internal/scenario"
 )
 
@@ -235,7 +236,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	a.Warm()
 
 	if o.watch {
-		go watchScenario(baseCtx, a, o.scenario, files, time.Second, log)
+		safe.Go(log, "scenario watcher", nil, func() { watchScenario(baseCtx, a, o.scenario, files, time.Second, log) })
 	}
 	errc := make(chan error, len(servers))
 	for _, s := range servers {

@@ -21,6 +21,7 @@ import (
 	"github.com/telecomsim/simulator/internal/fault"
 	"github.com/telecomsim/simulator/internal/oas"
 	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/internal/safe"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/stub"
 	"github.com/telecomsim/simulator/internal/tenant"
@@ -45,6 +46,9 @@ type Config struct {
 	MaxTenants int
 	// AdminToken, when set, is required (as a Bearer token) on /__sim.
 	AdminToken string
+	// MaxStateBytes bounds a state document imported through the control
+	// API (default 64 MiB).
+	MaxStateBytes int64
 	// Replica names this process in the X-Sim-Replica header of every
 	// answer, so people and tests behind a load balancer can see which
 	// replica holds a tenant; empty sends no header.
@@ -108,6 +112,9 @@ func New(cfg Config) (*App, error) {
 	}
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 10 << 20
+	}
+	if cfg.MaxStateBytes == 0 {
+		cfg.MaxStateBytes = 64 << 20
 	}
 	if cfg.MaxTenants == 0 {
 		cfg.MaxTenants = 10000
@@ -257,6 +264,10 @@ func (a *App) build(id string, l *loaded, mode clock.Mode) (*tenant.World, error
 		return nil, err
 	}
 	w := tenant.NewWorld(id, l.sc)
+	w.Clock.SetPanicHandler(func(v any, stack []byte) {
+		a.log.Error("panic in a tenant's clock timer; the tenant goes on", "tenant", id, "panic", fmt.Sprint(v), "stack", string(stack))
+		w.RecordPanic("clock timer", v)
+	})
 	if mode != "" {
 		w.Clock.Restore(l.sc.Clock.Start, mode)
 	}
@@ -282,6 +293,9 @@ func (a *App) build(id string, l *loaded, mode clock.Mode) (*tenant.World, error
 	a.scheduleEvents(w, l)
 	return w, nil
 }
+
+// MaxStateBytes implements control.Engine.
+func (a *App) MaxStateBytes() int64 { return a.cfg.MaxStateBytes }
 
 // Tenants exposes the tenant registry.
 func (a *App) Tenants() *tenant.Registry { return a.tenants }
@@ -510,16 +524,17 @@ func (a *App) Spec(name string) (*oas.Spec, error) {
 // first request to each provider does not pay for it; problems are logged.
 func (a *App) Warm() {
 	for _, m := range a.mounts {
-		go func() {
+		safe.Go(a.log, "warming the "+m.info.Name+" OpenAPI document", nil, func() {
 			if _, err := m.spec.Get(); err != nil {
 				a.log.Error("OpenAPI document does not load; requests to this provider will fail", "provider", m.info.Name, "err", err)
 			}
-		}()
+		})
 	}
 }
 
 // exportDoc is a tenant's whole world as JSON.
 type exportDoc struct {
+	Version   int                        `json:"version"`
 	Tenant    string                     `json:"tenant"`
 	Scenario  string                     `json:"scenario"`
 	Clock     clockDoc                   `json:"clock"`
@@ -535,6 +550,7 @@ type clockDoc struct {
 // Export encodes a tenant's whole world.
 func (a *App) Export(w *tenant.World) ([]byte, error) {
 	doc := exportDoc{
+		Version:   StateVersion,
 		Tenant:    w.ID,
 		Scenario:  w.Scenario.Name,
 		Clock:     clockDoc{Now: w.Clock.Now(), Mode: w.Clock.Mode()},
@@ -555,48 +571,80 @@ func (a *App) Export(w *tenant.World) ([]byte, error) {
 	return json.MarshalIndent(doc, "", "  ")
 }
 
-// Import replaces a tenant's world with an export.
+// StateVersion is the version of the state documents this build writes and
+// reads.
+const StateVersion = 1
+
+// Import replaces a tenant's world with an export. The document is checked
+// whole first: its version, its required fields, the clock, and every
+// provider's section (strictly decoded, cross-references resolved). A
+// document with problems is refused with all of them (tenant.Problems) and
+// the tenant keeps its world.
 func (a *App) Import(id string, data []byte) (*tenant.World, error) {
 	if !tenant.ValidID(id) { // a state file names its tenants
 		return nil, fmt.Errorf("invalid tenant id %q", id)
 	}
 	var doc exportDoc
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("invalid state document: %w", err)
+	if err := tenant.DecodeState(data, &doc); err != nil {
+		return nil, err
+	}
+	var ps tenant.Problems
+	switch {
+	case doc.Version == 0:
+		ps.Add("version", "required: this build reads version %d", StateVersion)
+	case doc.Version != StateVersion:
+		ps.Add("version", "version %d is not one this build reads (it reads %d)", doc.Version, StateVersion)
+	}
+	switch {
+	case doc.Clock.Now.IsZero():
+		ps.Add("clock.now", "required")
+	case doc.Clock.Now.Year() > clock.MaxYear:
+		ps.Add("clock.now", "past the year %d", clock.MaxYear)
+	}
+	if doc.Clock.Mode == "" {
+		doc.Clock.Mode = clock.Frozen
+	} else if _, err := clock.ParseMode(string(doc.Clock.Mode)); err != nil {
+		ps.Add("clock.mode", "want real or frozen")
+	}
+	if len(ps) > 0 {
+		return nil, ps
 	}
 	w, err := a.build(id, a.loadedFor(id), "")
 	if err != nil {
 		return nil, err
 	}
 	w.Clock.Clear()
-	if doc.Clock.Mode == "" {
-		doc.Clock.Mode = clock.Frozen
-	}
 	w.Clock.Restore(doc.Clock.Now, doc.Clock.Mode)
 	if err := a.importEngine(w, doc.Engine); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("engine: %w", err)
+		ps = append(ps, tenant.AsProblems(err).Under("engine")...)
 	}
 	for _, name := range w.Names() {
-		raw, ok := doc.Providers[name]
-		if !ok {
-			continue
-		}
-		if err := w.State(name).Import(raw); err != nil {
-			w.Close()
-			return nil, fmt.Errorf("%s: %w", name, err)
+		if raw, ok := doc.Providers[name]; ok {
+			if err := w.State(name).Import(raw); err != nil {
+				ps = append(ps, tenant.AsProblems(err).Under("providers."+name)...)
+			}
 		}
 	}
-	for name := range doc.Providers {
+	for _, name := range sortedNames(doc.Providers) {
 		if w.State(name) == nil {
-			w.Close()
-			return nil, fmt.Errorf("unknown provider %q in state document", name)
+			ps.Add("providers."+name, "no provider of that name is served")
 		}
+	}
+	if len(ps) > 0 {
+		w.Close()
+		return nil, ps
 	}
 	a.tenants.Put(w)
 	return w, nil
+}
+
+func sortedNames(m map[string]json.RawMessage) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Credentials lists a provider's demo credentials from a tenant's scenario.

@@ -157,7 +157,7 @@ func TestStateExportImportRoundTrip(t *testing.T) {
 
 	req, _ = http.NewRequest("PUT", other.ControlURL()+"/state", strings.NewReader(`{"nope":1}`))
 	resp, _ = other.Do(t, "", req)
-	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "an unknown field is a problem of the document")
 
 	// a state file names its tenants: an id no request could use is refused
 	_, err := srv.App.Import("../x", first)

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/telecomsim/simulator/internal/provider"
+	"github.com/telecomsim/simulator/internal/safe"
 )
 
 // metrics are the simulator's Prometheus metrics, served at /__sim/metrics.
@@ -34,7 +35,11 @@ func newMetrics(a *App) *metrics {
 		Help:    "Time to serve provider requests (including injected latency).",
 		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"provider"})
-	m.reg.MustRegister(m.requests, m.latency, &worldCollector{a: a},
+	panics := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "simulator_panics_total",
+		Help: "Panics recovered in the simulator's own goroutines (clock timers, callback deliveries, watchers) and in requests.",
+	}, func() float64 { return float64(safe.Panics()) })
+	m.reg.MustRegister(m.requests, m.latency, panics, &worldCollector{a: a},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/telecomsim/simulator/internal/safe"
 )
 
 // Clock is what stores and handlers read time from.
@@ -118,6 +120,28 @@ type Virtual struct {
 	armedAt  time.Time   // the timer time armed is set for
 
 	fire sync.Mutex // serialises runs of due timers
+
+	// onPanic receives a timer's panic (SetPanicHandler); the clock goes on
+	// with the next timer either way.
+	onPanic func(v any, stack []byte)
+}
+
+// SetPanicHandler sets who hears of a timer that panicked. Timers run on the
+// clock's own goroutine in real mode, where nobody else could recover.
+func (c *Virtual) SetPanicHandler(f func(v any, stack []byte)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.onPanic = f
+}
+
+// runTimer runs one timer, recovering a panic so that neither the process
+// nor the clock's later timers are lost to it.
+func (c *Virtual) runTimer(f func()) {
+	c.mu.Lock()
+	report := c.onPanic
+	c.mu.Unlock()
+	defer safe.Recover(nil, "clock timer", report)
+	f()
 }
 
 // NewVirtual returns a clock showing start, in the given mode.
@@ -239,7 +263,7 @@ func (c *Virtual) runDueLocked(target time.Time) {
 			c.setLocked(tm.at)
 		}
 		c.mu.Unlock()
-		tm.f()
+		c.runTimer(tm.f)
 	}
 }
 
@@ -247,6 +271,13 @@ func (c *Virtual) setLocked(t time.Time) {
 	c.base = t
 	c.wallBase = c.wall()
 }
+
+// MaxYear is the last year the clock reaches: the formats its times are
+// written in (RFC 3339, JSON) hold four-digit years.
+const MaxYear = 9999
+
+// ErrOutOfRange refuses a move that would take the clock past MaxYear.
+var ErrOutOfRange = fmt.Errorf("the clock cannot go past the year %d", MaxYear)
 
 // Advance moves the clock forward by d, running every timer that falls due in
 // time order, and returns the new time. A negative d is an error.
@@ -273,9 +304,13 @@ func (c *Virtual) Set(t time.Time) (time.Time, error) {
 func (c *Virtual) advanceTo(targetOf func(now time.Time) (time.Time, error)) (time.Time, error) {
 	c.fire.Lock()
 	defer c.fire.Unlock()
-	target, err := targetOf(c.Now())
+	now := c.Now()
+	target, err := targetOf(now)
 	if err != nil {
 		return time.Time{}, err
+	}
+	if target.Year() > MaxYear || target.Before(now) {
+		return time.Time{}, ErrOutOfRange // past the formats, or a sum that overflowed
 	}
 	c.runDueLocked(target)
 	c.mu.Lock()

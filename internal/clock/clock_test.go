@@ -2,6 +2,7 @@ package clock
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -585,4 +586,39 @@ func TestWakeUpKeptUntilTheEarliestTimerChanges(t *testing.T) {
 	second := armed()
 	c.SetMode(Real)
 	assert.NotSame(t, second, armed(), "a mode or time change re-arms")
+}
+
+// A timer that panics is reported and skipped; the clock, its later timers
+// and the process go on. In real mode the timer runs on the clock's own
+// goroutine, where a panic would otherwise end the process.
+func TestTimerPanicIsRecovered(t *testing.T) {
+	t.Run("advance", func(t *testing.T) {
+		c := NewVirtual(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), Frozen)
+		var reported []any
+		c.SetPanicHandler(func(v any, stack []byte) { reported = append(reported, v) })
+		ran := false
+		c.At(c.Now().Add(time.Minute), func() { panic("bad state") })
+		c.At(c.Now().Add(2*time.Minute), func() { ran = true })
+		_, err := c.Advance(time.Hour)
+		require.NoError(t, err)
+		assert.Equal(t, []any{"bad state"}, reported)
+		assert.True(t, ran, "the next timer still ran")
+		assert.Equal(t, 0, c.Pending())
+	})
+	t.Run("real mode wake-up", func(t *testing.T) {
+		c := NewVirtual(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), Real)
+		defer c.Close()
+		got := make(chan any, 1)
+		c.SetPanicHandler(func(v any, stack []byte) { got <- v })
+		c.At(c.Now().Add(5*time.Millisecond), func() {
+			var m map[int]int
+			m[1] = 1
+		})
+		select {
+		case v := <-got:
+			assert.Contains(t, fmt.Sprint(v), "nil map")
+		case <-time.After(5 * time.Second):
+			t.Fatal("the wall-clock wake-up's panic was not reported")
+		}
+	})
 }

@@ -7,6 +7,8 @@ package control
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -35,7 +37,13 @@ type Engine interface {
 	Scenario(id string) *scenario.Scenario
 	// LoadTenantScenario parses a scenario and makes it one tenant's world.
 	LoadTenantScenario(id string, file string, data []byte) (*scenario.Scenario, error)
+	// MaxStateBytes bounds a state document sent to PUT /__sim/state.
+	MaxStateBytes() int64
 }
+
+// imports bounds how many state documents are read at once, so a few
+// concurrent uploads cannot hold many times the size limit in memory.
+var imports = make(chan struct{}, 2)
 
 type idKey struct{}
 
@@ -218,7 +226,11 @@ func (h *Handler) setClock(w http.ResponseWriter, r *http.Request, wd *tenant.Wo
 	from := wd.Clock.Now()
 	seq := wd.Timeline.Mark()
 	if _, err := wd.Clock.Set(req.Now); err != nil {
-		provider.WriteControlError(w, http.StatusConflict, err.Error())
+		status := http.StatusConflict
+		if errors.Is(err, clock.ErrOutOfRange) {
+			status = http.StatusBadRequest
+		}
+		provider.WriteControlError(w, status, err.Error())
 		return
 	}
 	noteClock(wd, seq, from, "clock set to "+req.Now.UTC().Format(time.RFC3339))
@@ -273,12 +285,17 @@ type tenantView struct {
 	Mode     string    `json:"mode"`
 	Journal  int       `json:"journalEntries"`
 	LastUsed time.Time `json:"lastUsed"`
+	// Panics counts panics recovered in the tenant's own work (a timer, a
+	// delivery); LastPanic says where and what the last one was.
+	Panics    int64  `json:"panics,omitempty"`
+	LastPanic string `json:"lastPanic,omitempty"`
 }
 
 func (h *Handler) tenants(w http.ResponseWriter, r *http.Request) {
 	out := []tenantView{}
 	for _, wd := range h.e.Tenants().All() {
-		out = append(out, tenantView{ID: wd.ID, Scenario: wd.Scenario.Name, Now: wd.Clock.Now(), Mode: string(wd.Clock.Mode()), Journal: wd.Journal.Len(), LastUsed: wd.LastUsed()})
+		n, last := wd.Panics()
+		out = append(out, tenantView{ID: wd.ID, Scenario: wd.Scenario.Name, Now: wd.Clock.Now(), Mode: string(wd.Clock.Mode()), Journal: wd.Journal.Len(), LastUsed: wd.LastUsed(), Panics: n, LastPanic: last})
 	}
 	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenants": out})
 }
@@ -302,13 +319,33 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request, wd *tenant.Worl
 	_, _ = w.Write(b)
 }
 
+// importState replaces the tenant's world with a state document. The body
+// is read up to MaxStateBytes (413 past it); a document with problems is 422
+// with each problem's JSON path, and the tenant keeps its world.
 func (h *Handler) importState(w http.ResponseWriter, r *http.Request) {
-	data, err := io.ReadAll(io.LimitReader(r.Body, 256<<20))
+	select {
+	case imports <- struct{}{}:
+		defer func() { <-imports }()
+	case <-r.Context().Done():
+		return
+	}
+	limit := h.e.MaxStateBytes()
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			provider.WriteControlError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("state document larger than %d bytes (--max-state-bytes)", limit))
+			return
+		}
 		provider.WriteControlError(w, http.StatusBadRequest, "could not read body")
 		return
 	}
 	wd, err := h.e.Import(tenantID(r), data)
+	var ps tenant.Problems
+	if errors.As(err, &ps) {
+		provider.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": ps.Error(), "problems": ps})
+		return
+	}
 	if err != nil {
 		provider.WriteControlError(w, http.StatusBadRequest, err.Error())
 		return

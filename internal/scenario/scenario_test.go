@@ -547,13 +547,21 @@ func TestParseDuration(t *testing.T) {
 		{"soon", 0, true},
 		{"", 0, true},
 		{"90", 0, true},
+		{"106751d", 106751 * 24 * time.Hour, false}, // the longest that fits
+		{"106752d", 0, true},                        // overflows int64 nanoseconds
+		{"213504d", 0, true},                        // once wrapped to 25 minutes
+		{"2562048h", 0, true},                       // time.ParseDuration refuses an overflow itself
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := ParseDuration(tt.in)
 			if tt.wantErr {
 				require.Error(t, err)
-				assert.Equal(t, `invalid duration "`+strings.TrimSpace(tt.in)+`" (examples: 90s, 10m, 2h, 3d)`, err.Error())
+				if strings.HasSuffix(tt.in, "d") && strings.Trim(tt.in, "0123456789d") == "" && len(tt.in) > 6 {
+					assert.Equal(t, `duration "`+tt.in+`" is too long (at most 106751d)`, err.Error())
+				} else {
+					assert.Equal(t, `invalid duration "`+strings.TrimSpace(tt.in)+`" (examples: 90s, 10m, 2h, 3d)`, err.Error())
+				}
 				return
 			}
 			require.NoError(t, err)

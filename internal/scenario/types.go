@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -15,12 +16,20 @@ type Duration time.Duration
 // D returns the duration as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
 
-// ParseDuration reads Go duration syntax plus "Nd" for days.
+// maxDays is the longest duration in days a time.Duration holds (about
+// 292 years); more would overflow into a small or negative duration.
+const maxDays = int(math.MaxInt64 / int64(24*time.Hour))
+
+// ParseDuration reads Go duration syntax plus "Nd" for days; a duration too
+// long for time.Duration is an error, never a silent overflow.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if strings.HasSuffix(s, "d") {
 		var n int
 		if _, err := fmt.Sscanf(s, "%dd", &n); err == nil && fmt.Sprintf("%dd", n) == s {
+			if n > maxDays || n < -maxDays {
+				return 0, fmt.Errorf("duration %q is too long (at most %dd)", s, maxDays)
+			}
 			return time.Duration(n) * 24 * time.Hour, nil
 		}
 	}

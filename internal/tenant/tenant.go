@@ -47,6 +47,27 @@ type World struct {
 	states   map[string]State
 	extras   map[string]any
 	lastUsed atomic.Int64
+
+	panics    atomic.Int64
+	lastPanic atomic.Pointer[string]
+}
+
+// RecordPanic notes a panic recovered in work of this tenant (a clock timer,
+// a delivery), so the tenant list shows it; the tenant keeps working.
+func (w *World) RecordPanic(where string, v any) {
+	w.panics.Add(1)
+	msg := where + ": " + fmt.Sprint(v)
+	w.lastPanic.Store(&msg)
+}
+
+// Panics reports how many panics were recovered in this tenant's work and
+// the last one ("" when none).
+func (w *World) Panics() (int64, string) {
+	last := ""
+	if p := w.lastPanic.Load(); p != nil {
+		last = *p
+	}
+	return w.panics.Load(), last
 }
 
 // NewWorld returns an empty world for id with the scenario's clock and journal.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/safe"
 )
 
 // Queue is one tenant's outbound delivery queue.
@@ -213,7 +214,17 @@ func (q *Queue) startLocked(id string, at time.Time) {
 		return
 	}
 	q.inflight++
-	go q.attempt(id, at)
+	go func() {
+		// Whatever happens in the attempt, it is no longer in flight
+		// afterwards, so an advance waiting for deliveries cannot hang on it.
+		defer func() {
+			q.mu.Lock()
+			q.doneLocked()
+			q.mu.Unlock()
+		}()
+		defer safe.Recover(q.log, "callback delivery "+id, nil)
+		q.attempt(id, at)
+	}()
 }
 
 type sendResult struct {
@@ -236,7 +247,6 @@ func (q *Queue) attempt(id string, at time.Time) {
 	q.mu.Lock()
 	d := q.deliveries[id]
 	if d == nil || d.Status != StatusPending || q.closed {
-		q.doneLocked()
 		q.mu.Unlock()
 		return
 	}
@@ -271,7 +281,6 @@ func (q *Queue) attempt(id string, at time.Time) {
 	if q.closed || q.deliveries[id] != d || d.Status != StatusPending {
 		// Shut down (the delivery stays pending in the exported state) or
 		// dropped meanwhile.
-		q.doneLocked()
 		q.mu.Unlock()
 		return
 	}
@@ -292,9 +301,6 @@ func (q *Queue) attempt(id string, at time.Time) {
 	}
 	q.mu.Unlock()
 	q.kick()
-	q.mu.Lock()
-	q.doneLocked()
-	q.mu.Unlock()
 }
 
 // kick runs clock timers of deliveries that are already due. A retry

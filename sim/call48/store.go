@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/tenant"
 	"github.com/telecomsim/simulator/internal/timeline"
 )
 
@@ -121,8 +122,11 @@ func (s *Store) Export() any {
 // Import replaces the state with a snapshot and re-arms its timers.
 func (s *Store) Import(raw json.RawMessage) error {
 	d := newData()
-	if err := json.Unmarshal(raw, d); err != nil {
-		return fmt.Errorf("call48: %w", err)
+	if err := tenant.DecodeState(raw, d); err != nil {
+		return err
+	}
+	if ps := d.check(); len(ps) > 0 {
+		return ps
 	}
 	if d.Seq == nil {
 		d.Seq = map[string]int{}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/tenant"
 	"github.com/telecomsim/simulator/internal/timeline"
 )
 
@@ -479,8 +480,11 @@ func (s *State) Export() any {
 // Import implements tenant.State.
 func (s *State) Import(data json.RawMessage) error {
 	var snap snapshot
-	if err := json.Unmarshal(data, &snap); err != nil {
+	if err := tenant.DecodeState(data, &snap); err != nil {
 		return err
+	}
+	if ps := snap.check(); len(ps) > 0 {
+		return ps
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -7,13 +7,13 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/tenant"
 )
 
 // Registry is what TFN Identity needs from the TFNRegistry: a number's
@@ -222,12 +222,12 @@ func sortedValues[T any](m map[string]T, key func(T) string) []T {
 // it implies (pending partner propagation, unprocessed uploads).
 func (s *Store) Import(data json.RawMessage) error {
 	var snap snapshot
-	if err := json.Unmarshal(data, &snap); err != nil {
-		return fmt.Errorf("somos: %w", err)
+	if err := tenant.DecodeState(data, &snap); err != nil {
+		return err
 	}
 	secret, err := base64.StdEncoding.DecodeString(snap.Secret)
 	if err != nil || len(secret) == 0 {
-		return fmt.Errorf("somos: bad secret in snapshot")
+		return tenant.Problems{{Path: "secret", Message: "want the base64 signing secret"}}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/tenant"
 	"github.com/telecomsim/simulator/internal/timeline"
 )
 
@@ -847,10 +848,8 @@ func (s *Store) Export() any {
 // timers of registrations in progress.
 func (s *Store) Import(data json.RawMessage) error {
 	var snap snapshot
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&snap); err != nil {
-		return fmt.Errorf("tmobile: %w", err)
+	if err := tenant.DecodeState(data, &snap); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

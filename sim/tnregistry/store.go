@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/telecomsim/simulator/internal/clock"
+	"github.com/telecomsim/simulator/internal/tenant"
 	"github.com/telecomsim/simulator/internal/webhook"
 )
 
@@ -304,8 +305,8 @@ func (s *State) Export() any {
 // events and deliveries on the clock.
 func (s *State) Import(data json.RawMessage) error {
 	var snap snapshot
-	if err := json.Unmarshal(data, &snap); err != nil {
-		return fmt.Errorf("tnregistry: %w", err)
+	if err := tenant.DecodeState(data, &snap); err != nil {
+		return err
 	}
 	numbers := map[string]*Number{}
 	for i := range snap.Numbers {

@@ -358,7 +358,8 @@
         h('td', {}, t.scenario || ''),
         h('td', { class: 'mono' }, fmtTime(t.now)),
         h('td', {}, t.mode ? badge(t.mode, t.mode === 'frozen' ? 'warn' : 'ok') : ''),
-        h('td', { class: 'num' }, String(t.journalEntries ?? '')),
+        h('td', { class: 'num' }, String(t.journalEntries ?? ''),
+          t.panics ? h('span', {}, ' ', badge(t.panics + ' panic' + (t.panics === 1 ? '' : 's'), 'bad')) : null),
         h('td', { class: 'mono' }, fmtTime(t.lastUsed))));
     }
   }
