@@ -184,7 +184,18 @@ func Parse(file string, data []byte, providers []string, read func(string) ([]by
 	return s, nil
 }
 
+// Limits on a scenario file: its size, and how many YAML nodes it may
+// stand for once its aliases are expanded (a few KB of nested aliases can
+// otherwise stand for billions of nodes: a "billion laughs").
+const (
+	MaxBytes = 8 << 20
+	MaxNodes = 1_000_000
+)
+
 func parseNode(file string, data []byte) (*yaml.Node, error) {
+	if len(data) > MaxBytes {
+		return nil, Problems{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("the scenario is %d bytes; at most %d are read", len(data), MaxBytes)}}
+	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -196,7 +207,32 @@ func parseNode(file string, data []byte) (*yaml.Node, error) {
 	if len(doc.Content) == 0 {
 		return nil, Problems{{File: file, Line: 1, Col: 1, Msg: "empty scenario; write at least version: 1"}}
 	}
+	if n := expandedSize(&doc, MaxNodes); n > MaxNodes {
+		return nil, Problems{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("the scenario's aliases expand to more than %d nodes", MaxNodes)}}
+	}
 	return doc.Content[0], nil
+}
+
+// expandedSize counts the nodes n stands for with every alias expanded,
+// stopping as soon as the count passes limit.
+func expandedSize(n *yaml.Node, limit int) int {
+	count := 0
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil || count > limit {
+			return
+		}
+		count++
+		if n.Kind == yaml.AliasNode {
+			walk(n.Alias)
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return count
 }
 
 func yamlSyntaxProblem(file string, err error) Problem {

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -620,4 +621,27 @@ func TestParseAt(t *testing.T) {
 			assert.Equal(t, got, back, "text round trip")
 		})
 	}
+}
+
+// A few KB of nested aliases once took 72 s and 2.5 GB to load; such a file
+// is now refused at once, as is one past the size limit.
+func TestScenarioBombsAreRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 12; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	start := time.Now()
+	_, err := Parse("bomb.yaml", []byte(b.String()), nil, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "aliases expand to more than")
+	assert.Less(t, time.Since(start), 5*time.Second)
+
+	_, err = Parse("big.yaml", []byte("version: 1\n#"+strings.Repeat("x", MaxBytes)), nil, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "at most 8388608 are read")
+
+	// Ordinary aliases still work.
+	_, err = Parse("ok.yaml", []byte("version: 1\nname: &n demo\ndescription: *n\n"), nil, nil)
+	require.NoError(t, err)
 }
