@@ -55,6 +55,9 @@ func ParseMode(s string) (Mode, error) {
 // token lifetimes (which clients sign with their own real clock) use it.
 func Wall() time.Time { return time.Now() }
 
+// Until is the wall-clock time left until t.
+func Until(t time.Time) time.Duration { return time.Until(t) }
+
 // Sleep waits d of wall-clock time or until ctx is done.
 func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {

@@ -478,21 +478,54 @@ func (q *Queue) client(t Target) (*http.Client, error) {
 	return c, nil
 }
 
-// Wait blocks until no attempt is running and none is due. Attempts that
+// SettleMargin is what a clock advance waits beyond one attempt's timeout
+// for the deliveries it made due (Settle).
+const SettleMargin = 2 * time.Second
+
+// Wait blocks until no delivery attempt is running or due. Deliveries that
 // fall due while it waits (retries made due by an earlier advance of the
 // clock) are run and waited for too. Never call it from a clock timer
-// callback.
-func (q *Queue) Wait() {
+// callback. It has no time bound: tests use it; a clock advance uses
+// Settle.
+func (q *Queue) Wait() { q.waitUntil(time.Time{}) }
+
+// Settle is Wait with a bound: it returns when no attempt is running or
+// due, or after one attempt's timeout plus SettleMargin of wall time,
+// whichever comes first, and reports whether everything had settled. A
+// receiver that hangs, or retries that keep falling due, cannot hold a
+// clock advance longer; what is still running goes on in the background.
+func (q *Queue) Settle() bool {
+	return q.waitUntil(clock.Wall().Add(q.opt.Timeout.D() + SettleMargin))
+}
+
+// waitUntil waits for the queue to settle, until deadline (zero: no
+// deadline).
+func (q *Queue) waitUntil(deadline time.Time) bool {
+	if !deadline.IsZero() {
+		// Wake the waiter at the deadline: sync.Cond has no timed wait.
+		t := time.AfterFunc(clock.Until(deadline), func() {
+			q.mu.Lock()
+			q.idle.Broadcast()
+			q.mu.Unlock()
+		})
+		defer t.Stop()
+	}
+	expired := func() bool { return !deadline.IsZero() && !clock.Wall().Before(deadline) }
 	for i := 0; i < 10000; i++ {
 		q.mu.Lock()
-		for q.inflight > 0 {
+		for q.inflight > 0 && !expired() {
 			q.idle.Wait()
 		}
+		busy := q.inflight > 0
 		q.mu.Unlock()
+		if busy {
+			return false
+		}
 		if !q.kick() {
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // Close stops the queue: timers are cancelled and running attempts are
