@@ -29,12 +29,22 @@ func (a *App) serveControl(w http.ResponseWriter, r *http.Request, id, path stri
 		provider.WriteControlError(w, http.StatusUnauthorized, "the control API needs the admin token: Authorization: Bearer <token>")
 		return
 	}
-	r2 := withPath(r.WithContext(control.WithTenant(r.Context(), id)), path)
+	ctx := control.WithTenant(r.Context(), id)
+	if strings.HasPrefix(r.URL.Path, "/t/") {
+		ctx = control.WithScoped(ctx)
+	}
+	r2 := withPath(r.WithContext(ctx), path)
 	a.control.ServeHTTP(w, r2)
 }
 
 func (a *App) adminOK(r *http.Request) bool {
-	got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	// Only "Bearer TOKEN" (the scheme is case-insensitive, RFC 7235); the
+	// bare token is refused, so a token pasted into the wrong header or
+	// scheme does not open the control API by accident.
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
 	return subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.AdminToken)) == 1
 }
 

@@ -52,6 +52,20 @@ func WithTenant(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, idKey{}, id)
 }
 
+type scopedKey struct{}
+
+// WithScoped marks a control request made below a tenant's own path
+// (/t/{tenant}/__sim/...): it may manage only that tenant. Listing and
+// deleting other tenants is the job of the root /__sim.
+func WithScoped(ctx context.Context) context.Context {
+	return context.WithValue(ctx, scopedKey{}, true)
+}
+
+func scoped(r *http.Request) bool {
+	v, _ := r.Context().Value(scopedKey{}).(bool)
+	return v
+}
+
 func tenantID(r *http.Request) string {
 	if id, ok := r.Context().Value(idKey{}).(string); ok {
 		return id
@@ -294,6 +308,9 @@ type tenantView struct {
 func (h *Handler) tenants(w http.ResponseWriter, r *http.Request) {
 	out := []tenantView{}
 	for _, wd := range h.e.Tenants().All() {
+		if scoped(r) && wd.ID != tenantID(r) {
+			continue // a tenant's own control path sees only that tenant
+		}
 		n, last := wd.Panics()
 		out = append(out, tenantView{ID: wd.ID, Scenario: wd.Scenario.Name, Now: wd.Clock.Now(), Mode: string(wd.Clock.Mode()), Journal: wd.Journal.Len(), LastUsed: wd.LastUsed(), Panics: n, LastPanic: last})
 	}
@@ -302,6 +319,10 @@ func (h *Handler) tenants(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) deleteTenant(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
+	if scoped(r) && id != tenantID(r) {
+		provider.WriteControlError(w, http.StatusForbidden, "/t/"+tenantID(r)+"/__sim manages only tenant "+tenantID(r)+"; delete other tenants through the root /__sim/tenants/"+id)
+		return
+	}
 	if !h.e.Tenants().Delete(id) {
 		provider.WriteControlError(w, http.StatusNotFound, "no tenant "+id)
 		return

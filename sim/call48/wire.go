@@ -297,7 +297,7 @@ func done(w http.ResponseWriter) {
 func writeCSV(w http.ResponseWriter, name string, b []byte) {
 	w.Header().Set("Content-Type", "text/csv")
 	if name != "" {
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		w.Header().Set("Content-Disposition", provider.Attachment(name))
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)

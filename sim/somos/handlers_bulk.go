@@ -153,7 +153,7 @@ func handleGetDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Disposition", provider.Attachment(name))
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.WriteString(w, content)
 }
