@@ -116,7 +116,11 @@ serve flags (each also read from the environment variable in brackets):
   --clock-start START  where tenant clocks start: RFC 3339, now, or now-2h [SIM_CLOCK_START]
                        (default: the scenario's clock.start; the default scenario's is 2026-01-05T09:00:00Z)
   --admin-token TOKEN  require "Authorization: Bearer TOKEN" on /__sim [SIM_ADMIN_TOKEN]
-  --max-tenants N      cap on live tenants, least recently used evicted [SIM_MAX_TENANTS] (default 10000)
+  --max-tenants N      cap on live tenants [SIM_MAX_TENANTS] (default 10000); a new tenant evicts the least
+                       recently used one idle for longer than --tenant-idle, else it gets a 503
+  --tenant-idle D      how long a tenant must be unused before it may be evicted [SIM_TENANT_IDLE] (default 30m)
+  --journal-secrets    keep credentials, tokens and passwords in the journal unredacted, for local
+                       debugging [SIM_JOURNAL_SECRETS=1]
   --watch              reload --scenario FILE when it or an included file changes; a bad one keeps the old [SIM_WATCH=1]
   --state-file FILE    save every tenant (clock, state, pending callbacks) on shutdown, restore at start [SIM_STATE_FILE]
   --replica-name NAME  sent as X-Sim-Replica on every answer [SIM_REPLICA_NAME] (default: the host name)

@@ -19,6 +19,7 @@ import (
 	"github.com/telecomsim/simulator/internal/clock"
 	"github.com/telecomsim/simulator/internal/safe"
 	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/tenant"
 )
 
 type listenFlag []string
@@ -41,10 +42,13 @@ type serveOptions struct {
 	clockStart string
 	adminToken string
 	maxTenants int
-	watch      bool
-	stateFile  string
-	replica    string
-	proxy      proxyOptions
+	tenantIdle time.Duration
+	// journalSecrets keeps credentials in the journal (local debugging).
+	journalSecrets bool
+	watch          bool
+	stateFile      string
+	replica        string
+	proxy          proxyOptions
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*serveOptions, error) {
@@ -74,6 +78,12 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 		return nil, fmt.Errorf("SIM_MAX_TENANTS: %w", err)
 	}
 	fs.IntVar(&o.maxTenants, "max-tenants", maxT, "cap on live tenants")
+	idle, err := time.ParseDuration(env("SIM_TENANT_IDLE", tenant.DefaultIdle.String()))
+	if err != nil || idle <= 0 {
+		return nil, fmt.Errorf("SIM_TENANT_IDLE: want a positive duration such as 30m")
+	}
+	fs.DurationVar(&o.tenantIdle, "tenant-idle", idle, "how long a tenant must be unused before it may be evicted")
+	fs.BoolVar(&o.journalSecrets, "journal-secrets", env("SIM_JOURNAL_SECRETS", "") == "true" || env("SIM_JOURNAL_SECRETS", "") == "1", "keep credentials in the journal")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -81,6 +91,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	o.proxy.fromEnv(getenv)
+	if o.tenantIdle <= 0 {
+		return nil, fmt.Errorf("--tenant-idle: want a positive duration such as 30m")
+	}
 	if o.watch && o.scenario == "" {
 		return nil, fmt.Errorf("--watch needs --scenario FILE (the embedded default cannot change)")
 	}
@@ -162,7 +175,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: buildVersion(), ClockStart: cs, AdminToken: o.adminToken, MaxTenants: o.maxTenants, Replica: o.replica, Proxy: px})
+	a, err := app.New(app.Config{Scenario: sc, Logger: log, Version: buildVersion(), ClockStart: cs, AdminToken: o.adminToken, MaxTenants: o.maxTenants,
+		TenantIdle: o.tenantIdle, JournalSecrets: o.journalSecrets, Replica: o.replica, Proxy: px})
 	if err != nil {
 		return err
 	}

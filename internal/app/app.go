@@ -41,9 +41,17 @@ type Config struct {
 	Version   string
 	// MaxBody bounds request bodies (default 10 MiB).
 	MaxBody int64
-	// MaxTenants caps live tenants; the least recently used is evicted
-	// (default 10,000; negative means no cap).
+	// MaxTenants caps live tenants; to make room for a new one the least
+	// recently used tenant idle for longer than TenantIdle is evicted, and
+	// when none is, the new tenant gets a 503 (default 10,000; negative
+	// means no cap).
 	MaxTenants int
+	// TenantIdle is how long a tenant must go unused before it may be
+	// evicted (default 30 minutes).
+	TenantIdle time.Duration
+	// JournalSecrets keeps credentials, tokens and passwords in the journal
+	// as sent; by default they are redacted.
+	JournalSecrets bool
 	// AdminToken, when set, is required (as a Bearer token) on /__sim.
 	AdminToken string
 	// MaxStateBytes bounds a state document imported through the control
@@ -142,6 +150,7 @@ func New(cfg Config) (*App, error) {
 	if cfg.MaxTenants > 0 {
 		a.tenants.Max = cfg.MaxTenants
 	}
+	a.tenants.Idle = cfg.TenantIdle
 	a.metrics = newMetrics(a)
 	a.control = a.newControl()
 	return a, nil
@@ -391,8 +400,15 @@ func withPath(r *http.Request, path string) *http.Request {
 }
 
 func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id, path string) {
-	world, err := a.tenants.Get(id)
+	world, created, err := a.tenants.Acquire(id)
 	if err != nil {
+		var full *tenant.FullError
+		if errors.As(err, &full) {
+			a.log.Warn("new tenant refused: registry full", "tenant", id, "max", full.Max)
+			w.Header().Set("Retry-After", "60")
+			m.p.WriteError(w, r, &provider.HTTPError{Status: http.StatusServiceUnavailable, Message: full.Error()})
+			return
+		}
 		a.log.Error("tenant", "tenant", id, "err", err)
 		m.p.WriteError(w, r, &provider.HTTPError{Status: http.StatusInternalServerError, Message: "tenant could not be created"})
 		return
@@ -433,7 +449,14 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 	e.DurationMS = float64(clock.Wall().Sub(start).Microseconds()) / 1000
 	e.Seq = seq
 	e.Fault = match.Fault
-	world.Journal.Add(e)
+	// The request that brought its tenant into being proved no credentials
+	// and got nowhere: it leaves nothing behind, so anonymous traffic cannot
+	// fill the registry and evict real tenants. (Release keeps the world if
+	// another request used it meanwhile.)
+	released := created && !match.Authenticated && e.Status >= 400 && a.tenants.Release(world)
+	if !released {
+		world.Journal.Add(e)
+	}
 	a.metrics.observe(m.info.Name, match, e.Status, e.DurationMS/1000)
 	a.log.Debug("request", "tenant", id, "provider", m.info.Name, "method", r.Method, "path", path, "status", rec.status, "ms", e.DurationMS)
 }
@@ -634,7 +657,10 @@ func (a *App) Import(id string, data []byte) (*tenant.World, error) {
 		w.Close()
 		return nil, ps
 	}
-	a.tenants.Put(w)
+	if err := a.tenants.Put(w); err != nil {
+		w.Close()
+		return nil, err
+	}
 	return w, nil
 }
 

@@ -135,6 +135,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.S
 func (h *Handler) world(f func(http.ResponseWriter, *http.Request, *tenant.World)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		wd, err := h.e.World(tenantID(r))
+		var full *tenant.FullError
+		if errors.As(err, &full) {
+			w.Header().Set("Retry-After", "60")
+			provider.WriteControlError(w, http.StatusServiceUnavailable, err.Error())
+			return
+		}
 		if err != nil {
 			provider.WriteControlError(w, http.StatusBadRequest, err.Error())
 			return

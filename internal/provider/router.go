@@ -23,6 +23,9 @@ type Match struct {
 	// Source says what answered when it was not an emulated route: "stub
 	// ID", "proxy URL" or "proxy error".
 	Source string
+	// Authenticated is set once the route's auth scheme accepted the
+	// request's credentials.
+	Authenticated bool
 	// Body is the request body as the engine read it (bounded), for the
 	// engine's own middleware; handlers read the request's Body.
 	Body []byte
@@ -95,6 +98,9 @@ func routeHandler(p Provider, spec Validator, rt *Route) http.HandlerFunc {
 				return
 			}
 			req = r2
+			if m := MatchFrom(req.Context()); m != nil {
+				m.Authenticated = true
+			}
 		}
 		if spec != nil && !rt.NoValidate {
 			if err := spec.ValidateRequest(req, rt.Path, mux.Vars(req)); err != nil {

@@ -47,6 +47,8 @@ type World struct {
 	states   map[string]State
 	extras   map[string]any
 	lastUsed atomic.Int64
+	// uses counts the requests that acquired the world (see Release).
+	uses atomic.Int64
 
 	panics    atomic.Int64
 	lastPanic atomic.Pointer[string]
@@ -127,7 +129,9 @@ func (w *World) Extra(key string) any {
 }
 
 // Touch records that the world was just used (for idle eviction).
-func (w *World) Touch() { w.lastUsed.Store(clock.Wall().UnixNano()) }
+func (w *World) Touch() { w.touchAt(clock.Wall()) }
+
+func (w *World) touchAt(t time.Time) { w.lastUsed.Store(t.UnixNano()) }
 
 // LastUsed is the wall time the world was last used.
 func (w *World) LastUsed() time.Time { return time.Unix(0, w.lastUsed.Load()).UTC() }
@@ -173,40 +177,137 @@ func ValidID(s string) bool {
 // time than the clock then shows).
 type Factory func(id string, mode clock.Mode) (*World, error)
 
-// Registry holds the worlds of all tenants.
+// DefaultIdle is how long a tenant must go unused before it may be evicted
+// to make room for a new one.
+const DefaultIdle = 30 * time.Minute
+
+// FullError says a new tenant cannot be made: the registry holds its maximum
+// and none of its tenants has been idle long enough to be evicted.
+type FullError struct {
+	Max  int
+	Idle time.Duration
+}
+
+func (e *FullError) Error() string {
+	return fmt.Sprintf("the simulator holds its maximum of %d tenants and none has been idle for %s, so no new tenant can start; retry later, or delete a finished tenant (DELETE /__sim/tenants/{id})", e.Max, e.Idle)
+}
+
+// Registry holds the worlds of all tenants. Worlds are built outside its
+// lock, so building a large one never stalls requests to other tenants.
 type Registry struct {
 	mu      sync.Mutex
 	worlds  map[string]*World
+	pending map[string]*build // worlds being built, so each id is built once
 	factory Factory
-	// Max caps how many tenants exist at once; when a new one would exceed
-	// it, the least recently used one (never "default") is evicted. 0 means
-	// no cap.
+	// Max caps how many tenants exist at once (worlds being built count);
+	// when a new one would exceed it, the least recently used tenant idle
+	// for longer than Idle (never "default") is evicted, and when there is
+	// none the new tenant is refused with a *FullError. 0 means no cap.
 	Max int
+	// Idle is how long a tenant must go unused before it may be evicted
+	// (DefaultIdle when 0).
+	Idle time.Duration
+	// Wall reads the wall clock for idle times (clock.Wall when nil).
+	Wall func() time.Time
+}
+
+type build struct {
+	done chan struct{}
+	w    *World
+	err  error
 }
 
 // NewRegistry returns a registry building worlds with f.
 func NewRegistry(f Factory) *Registry {
-	return &Registry{worlds: map[string]*World{}, factory: f}
+	return &Registry{worlds: map[string]*World{}, pending: map[string]*build{}, factory: f}
+}
+
+func (r *Registry) now() time.Time {
+	if r.Wall != nil {
+		return r.Wall()
+	}
+	return clock.Wall()
+}
+
+func (r *Registry) idle() time.Duration {
+	if r.Idle > 0 {
+		return r.Idle
+	}
+	return DefaultIdle
 }
 
 // Get returns the tenant's world, creating it on first use.
 func (r *Registry) Get(id string) (*World, error) {
+	w, _, err := r.Acquire(id)
+	return w, err
+}
+
+// Acquire is Get that also says whether this call created the world, so a
+// caller whose request turns out to be unauthenticated can Release it.
+func (r *Registry) Acquire(id string) (w *World, created bool, err error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if w, ok := r.worlds[id]; ok { // only valid ids are ever stored
-		w.Touch()
-		return w, nil
+		w.touchAt(r.now())
+		w.uses.Add(1)
+		r.mu.Unlock()
+		return w, false, nil
+	}
+	if b, ok := r.pending[id]; ok { // another request is building it
+		r.mu.Unlock()
+		<-b.done
+		if b.err != nil {
+			return nil, false, b.err
+		}
+		return r.Acquire(id)
 	}
 	if !ValidID(id) {
-		return nil, fmt.Errorf("invalid tenant id %q", id)
+		r.mu.Unlock()
+		return nil, false, fmt.Errorf("invalid tenant id %q", id)
 	}
-	w, err := r.factory(id, "")
-	if err != nil {
-		return nil, err
+	if err := r.makeRoomLocked(); err != nil {
+		r.mu.Unlock()
+		return nil, false, err
 	}
-	r.evictLocked()
-	r.worlds[id] = w
-	return w, nil
+	b := &build{done: make(chan struct{})}
+	r.pending[id] = b
+	r.mu.Unlock()
+
+	b.w, b.err = r.buildSafe(id)
+	r.mu.Lock()
+	delete(r.pending, id)
+	if b.err == nil {
+		b.w.touchAt(r.now())
+		b.w.uses.Store(1)
+		r.worlds[id] = b.w
+	}
+	r.mu.Unlock()
+	close(b.done)
+	return b.w, b.err == nil, b.err
+}
+
+// buildSafe runs the factory; a panic in it is an error, so the pending
+// entry is always cleared and waiters are always released.
+func (r *Registry) buildSafe(id string) (w *World, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			w, err = nil, fmt.Errorf("tenant %s: building its world panicked: %v", id, v)
+		}
+	}()
+	return r.factory(id, "")
+}
+
+// Release drops a world that Acquire created if nothing else has used it
+// since: a request whose credentials failed leaves no tenant behind. It
+// reports whether the world was dropped.
+func (r *Registry) Release(w *World) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.worlds[w.ID] != w || w.uses.Load() != 1 {
+		return false
+	}
+	delete(r.worlds, w.ID)
+	w.Close()
+	return true
 }
 
 // Lookup returns an existing world without creating one.
@@ -217,11 +318,17 @@ func (r *Registry) Lookup(id string) (*World, bool) {
 	return w, ok
 }
 
-func (r *Registry) evictLocked() {
-	for r.Max > 0 && len(r.worlds) >= r.Max {
+// makeRoomLocked evicts idle tenants until one more fits, or says why none
+// can: tenants in use are never evicted for a newcomer.
+func (r *Registry) makeRoomLocked() error {
+	if r.Max <= 0 {
+		return nil
+	}
+	cutoff := r.now().Add(-r.idle())
+	for len(r.worlds)+len(r.pending) >= r.Max {
 		var oldest *World
 		for _, w := range r.worlds {
-			if w.ID == Default {
+			if w.ID == Default || w.LastUsed().After(cutoff) {
 				continue
 			}
 			if oldest == nil || w.LastUsed().Before(oldest.LastUsed()) {
@@ -229,18 +336,22 @@ func (r *Registry) evictLocked() {
 			}
 		}
 		if oldest == nil {
-			return
+			return &FullError{Max: r.Max, Idle: r.idle()}
 		}
 		oldest.Close()
 		delete(r.worlds, oldest.ID)
 	}
+	return nil
 }
 
 // Put installs a world built elsewhere (a per-tenant scenario, an import),
-// replacing and closing the tenant's previous one.
-func (r *Registry) Put(w *World) {
+// replacing and closing the tenant's previous one. A new tenant needs room
+// like one made by Get (a *FullError otherwise).
+func (r *Registry) Put(w *World) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	w.touchAt(r.now())
+	w.uses.Store(2) // installed on purpose: never released as unused
 	if old, ok := r.worlds[w.ID]; ok {
 		// A replacement takes the old world's place: it must not count
 		// towards Max, or another tenant would be evicted for it.
@@ -248,10 +359,13 @@ func (r *Registry) Put(w *World) {
 			old.Close()
 		}
 		r.worlds[w.ID] = w
-		return
+		return nil
 	}
-	r.evictLocked()
+	if err := r.makeRoomLocked(); err != nil {
+		return err
+	}
 	r.worlds[w.ID] = w
+	return nil
 }
 
 // Reset rebuilds the tenant's world from the current factory, its clock in
@@ -264,7 +378,10 @@ func (r *Registry) Reset(id string, mode clock.Mode) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Put(w)
+	if err := r.Put(w); err != nil {
+		w.Close()
+		return nil, err
+	}
 	return w, nil
 }
 

@@ -58,6 +58,10 @@ func (f *countingFactory) count(id string) int {
 
 // laterThan waits until the wall clock has moved past w's last use, so the
 // next Touch is strictly later (the clock's resolution can be coarse).
+type fakeWall struct{ t time.Time }
+
+func (f *fakeWall) now() time.Time { return f.t }
+
 func laterThan(w *World) {
 	last := w.LastUsed()
 	for !clock.Wall().After(last) {
@@ -275,6 +279,8 @@ func TestMaxEvictsLeastRecentlyUsed(t *testing.T) {
 		add     string
 		want    []string // sorted
 		evicted []string
+		idle    time.Duration // default 90s: each Get is a minute after the last
+		full    bool          // the newcomer is refused
 	}{
 		{
 			name:    "oldest goes",
@@ -302,11 +308,21 @@ func TestMaxEvictsLeastRecentlyUsed(t *testing.T) {
 			evicted: []string{"a"},
 		},
 		{
-			name:   "only default left: the cap gives way",
+			name:   "only default left: a newcomer is refused",
 			max:    1,
 			create: []string{Default},
 			add:    "a",
-			want:   []string{"a", Default},
+			want:   []string{Default},
+			full:   true,
+		},
+		{
+			name:   "everyone busy: refused, nobody evicted",
+			max:    3,
+			idle:   time.Hour,
+			create: []string{"a", "b", "c"},
+			add:    "d",
+			want:   []string{"a", "b", "c"},
+			full:   true,
 		},
 		{
 			name:   "no cap",
@@ -327,24 +343,35 @@ func TestMaxEvictsLeastRecentlyUsed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := NewRegistry(newFactory().build)
 			r.Max = tt.max
+			r.Idle = 90 * time.Second
+			if tt.idle != 0 {
+				r.Idle = tt.idle
+			}
+			wall := &fakeWall{t: start}
+			r.Wall = wall.now
 			worlds := map[string]*World{}
-			var last *World
-			get := func(id string) {
-				if last != nil {
-					laterThan(last)
-				}
+			get := func(id string) error {
+				wall.t = wall.t.Add(time.Minute)
 				w, err := r.Get(id)
-				require.NoError(t, err)
-				worlds[id] = w
-				last = w
+				if err == nil {
+					worlds[id] = w
+				}
+				return err
 			}
 			for _, id := range tt.create {
-				get(id)
+				require.NoError(t, get(id))
 			}
 			for _, id := range tt.touch {
-				get(id)
+				require.NoError(t, get(id))
 			}
-			get(tt.add)
+			err := get(tt.add)
+			if tt.full {
+				var full *FullError
+				require.ErrorAs(t, err, &full)
+				assert.Contains(t, err.Error(), "maximum of")
+			} else {
+				require.NoError(t, err)
+			}
 			assert.Equal(t, tt.want, ids(r.All()))
 			for _, id := range tt.evicted {
 				assert.Equal(t, 0, worlds[id].Clock.Pending())
@@ -358,11 +385,13 @@ func TestMaxEvictsLeastRecentlyUsed(t *testing.T) {
 func TestEvictionClosesTheClock(t *testing.T) {
 	r := NewRegistry(newFactory().build)
 	r.Max = 1
+	wall := &fakeWall{t: start}
+	r.Wall = wall.now
 	a, err := r.Get("a")
 	require.NoError(t, err)
 	ran := false
 	a.Clock.At(start.Add(time.Minute), func() { ran = true })
-	laterThan(a)
+	wall.t = wall.t.Add(DefaultIdle + time.Second)
 	_, err = r.Get("b")
 	require.NoError(t, err)
 	_, err = a.Clock.Advance(time.Hour)
@@ -405,7 +434,7 @@ func TestReplacingAtCapacityEvictsNobody(t *testing.T) {
 		name    string
 		replace func(r *Registry) error
 	}{
-		{"put", func(r *Registry) error { r.Put(NewWorld("b", testScenario())); return nil }},
+		{"put", func(r *Registry) error { return r.Put(NewWorld("b", testScenario())) }},
 		{"reset", func(r *Registry) error { _, err := r.Reset("b", ""); return err }},
 	}
 	for _, tt := range tests {
@@ -519,7 +548,14 @@ func TestConcurrentRegistry(t *testing.T) {
 	f := newFactory()
 	r := NewRegistry(f.build)
 	r.Max = 4
+	r.Idle = time.Nanosecond // anyone not in this very instant may go
 	tenants := []string{Default, "a", "b", "c", "d", "e"}
+	okOrFull := func(err error) {
+		var full *FullError
+		if err != nil && !errors.As(err, &full) {
+			assert.NoError(t, err)
+		}
+	}
 	var wg sync.WaitGroup
 	for i := range 12 {
 		wg.Add(1)
@@ -530,12 +566,13 @@ func TestConcurrentRegistry(t *testing.T) {
 				switch j % 5 {
 				case 0:
 					_, err := r.Reset(id, "")
-					assert.NoError(t, err)
+					okOrFull(err)
 				case 1:
 					r.Delete(id)
 				default:
 					w, err := r.Get(id)
-					if assert.NoError(t, err) {
+					okOrFull(err)
+					if err == nil {
 						w.AddState("p", &fakeState{})
 						_ = w.Names()
 					}
@@ -545,5 +582,5 @@ func TestConcurrentRegistry(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.LessOrEqual(t, r.Len(), 5, "the cap holds (default may exceed it by one)")
+	assert.LessOrEqual(t, r.Len(), 4, "the cap holds")
 }
