@@ -26,6 +26,9 @@ type Match struct {
 	// Authenticated is set once the route's auth scheme accepted the
 	// request's credentials.
 	Authenticated bool
+	// Refused is set when the provider refused the request in a body whose
+	// HTTP status does not say so (Call48 answers errors with 200).
+	Refused bool
 	// Body is the request body as the engine read it (bounded), for the
 	// engine's own middleware; handlers read the request's Body.
 	Body []byte
@@ -43,6 +46,14 @@ func WithMatch(ctx context.Context) (context.Context, *Match) {
 func MatchFrom(ctx context.Context) *Match {
 	m, _ := ctx.Value(matchKey{}).(*Match)
 	return m
+}
+
+// MarkRefused records that the provider refused r, for a provider whose
+// error answers can carry HTTP 200.
+func MarkRefused(r *http.Request) {
+	if m := MatchFrom(r.Context()); m != nil {
+		m.Refused = true
+	}
 }
 
 // Wrapper wraps a route's handler before auth and validation run; the engine

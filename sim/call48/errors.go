@@ -83,6 +83,7 @@ func (p *Provider) WriteError(w http.ResponseWriter, r *http.Request, err error)
 		app = false
 	}
 	status := http.StatusOK
+	provider.MarkRefused(r)
 	if !app || statusModeOf(r) {
 		status = ce.Code
 		if status < 400 || status > 599 {
