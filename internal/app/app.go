@@ -108,6 +108,9 @@ type App struct {
 	perTenant map[string]*loaded
 	// replica is the X-Sim-Replica value, built once (nil: no header).
 	replica []string
+	// processKey is drawn from crypto/rand when the app starts; tenants'
+	// signing keys derive from it unless their scenario pins them.
+	processKey []byte
 }
 
 // New builds the simulator from a scenario.
@@ -127,7 +130,11 @@ func New(cfg Config) (*App, error) {
 	if cfg.MaxTenants == 0 {
 		cfg.MaxTenants = 10000
 	}
-	a := &App{cfg: cfg, log: cfg.Logger, byName: map[string]*mount{}, perTenant: map[string]*loaded{}}
+	key, err := newProcessKey()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: cfg.Logger, byName: map[string]*mount{}, perTenant: map[string]*loaded{}, processKey: key}
 	if cfg.Replica != "" {
 		a.replica = []string{cfg.Replica}
 	}
@@ -287,7 +294,7 @@ func (a *App) build(id string, l *loaded, mode clock.Mode) (*tenant.World, error
 			World:  w,
 			Clock:  w.Clock,
 			Faker:  fake.New(l.sc.Seed, name),
-			Secret: fake.Secret(l.sc.Seed, id, name),
+			Secret: a.secret(l.sc, id, name),
 			Seed:   l.sc.Seed,
 			Start:  l.sc.Clock.Start,
 			Logger: a.log.With("tenant", id, "provider", name),

@@ -51,7 +51,17 @@ type Header struct {
 	Seed        int64       `yaml:"seed" json:"seed"`
 	Clock       ClockSpec   `yaml:"clock" json:"clock"`
 	Journal     JournalSpec `yaml:"journal" json:"journal"`
+	Secrets     SecretsSpec `yaml:"secrets" json:"secrets,omitempty"`
 	Include     []string    `yaml:"include" json:"include,omitempty"`
+}
+
+// SecretsSpec says where the keys that sign tokens and presigned URLs come
+// from. By default each process draws a random key (crypto/rand), so nobody
+// who reads the scenario can forge a credential; Pin makes them derive from
+// the pin and the tenant id instead, for tests that need byte-identical
+// tokens across runs. A pinned scenario must never face untrusted clients.
+type SecretsSpec struct {
+	Pin string `yaml:"pin" json:"pin,omitempty"`
 }
 
 // ClockSpec sets where a tenant's clock starts and how it moves.
@@ -66,16 +76,27 @@ type ClockSpec struct {
 
 // JournalSpec bounds each tenant's request journal.
 type JournalSpec struct {
-	Size      int `yaml:"size" json:"size"`           // entries kept per tenant (default 1000)
-	BodyLimit int `yaml:"bodyLimit" json:"bodyLimit"` // bytes of each body kept (default 16384)
+	Size        int `yaml:"size" json:"size"`               // entries kept per tenant (default 1000)
+	BodyLimit   int `yaml:"bodyLimit" json:"bodyLimit"`     // bytes of each body kept (default 16384)
+	HeaderLimit int `yaml:"headerLimit" json:"headerLimit"` // bytes of each entry's request headers kept (default 8192)
+	Bytes       int `yaml:"bytes" json:"bytes"`             // bytes of entries kept per tenant, oldest dropped first (default 4 MiB)
 }
+
+// Journal defaults and ceilings (per tenant).
+const (
+	DefaultJournalSize        = 1000
+	DefaultJournalBodyLimit   = 16 << 10
+	DefaultJournalHeaderLimit = 8 << 10
+	DefaultJournalBytes       = 4 << 20
+	MaxJournalBytes           = 256 << 20
+)
 
 // DefaultStart is the clock start used when a scenario gives none.
 var DefaultStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
 var genericKeys = map[string]bool{
 	"version": true, "name": true, "description": true, "seed": true, "clock": true,
-	"journal": true, "include": true, "faults": true, "events": true, "stubs": true,
+	"journal": true, "include": true, "faults": true, "events": true, "stubs": true, "secrets": true,
 }
 
 // Parse reads a scenario from data. providers names the provider sections
@@ -161,6 +182,15 @@ func Parse(file string, data []byte, providers []string, read func(string) ([]by
 		if s.Journal.BodyLimit < 0 {
 			ps = append(ps, hs.At("journal.bodyLimit", "must not be negative"))
 		}
+		if s.Journal.HeaderLimit < 0 {
+			ps = append(ps, hs.At("journal.headerLimit", "must not be negative"))
+		}
+		if s.Journal.Bytes < 0 || s.Journal.Bytes > MaxJournalBytes {
+			ps = append(ps, hs.At("journal.bytes", fmt.Sprintf("must be between 0 and %d", MaxJournalBytes)))
+		}
+		if hasKey(header, "secrets") && s.Secrets.Pin == "" {
+			ps = append(ps, hs.At("secrets.pin", "required when secrets is given: a non-empty string the signing keys derive from"))
+		}
 	}
 	if len(ps) > 0 {
 		return nil, ps.Err()
@@ -173,10 +203,16 @@ func Parse(file string, data []byte, providers []string, read func(string) ([]by
 		s.Clock.Mode = "real"
 	}
 	if s.Journal.Size == 0 {
-		s.Journal.Size = 1000
+		s.Journal.Size = DefaultJournalSize
 	}
 	if s.Journal.BodyLimit == 0 {
-		s.Journal.BodyLimit = 16 << 10
+		s.Journal.BodyLimit = DefaultJournalBodyLimit
+	}
+	if s.Journal.HeaderLimit == 0 {
+		s.Journal.HeaderLimit = DefaultJournalHeaderLimit
+	}
+	if s.Journal.Bytes == 0 {
+		s.Journal.Bytes = DefaultJournalBytes
 	}
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
@@ -343,4 +379,14 @@ func mergeNodes(base, top *yaml.Node, origin map[*yaml.Node]string) *yaml.Node {
 		out.Content = append(out.Content, k, v)
 	}
 	return out
+}
+
+// hasKey reports whether a mapping node has key k.
+func hasKey(m *yaml.Node, k string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == k {
+			return true
+		}
+	}
+	return false
 }

@@ -43,7 +43,7 @@ func TestParseGood(t *testing.T) {
 			From:  ClockStart{Abs: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)},
 			Start: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), Mode: "frozen",
 		},
-		Journal: JournalSpec{Size: 50, BodyLimit: 2048},
+		Journal: JournalSpec{Size: 50, BodyLimit: 2048, HeaderLimit: DefaultJournalHeaderLimit, Bytes: DefaultJournalBytes},
 	}, s.Header)
 	assert.Equal(t, "testdata/good.yaml", s.File)
 	assert.True(t, strings.HasPrefix(s.Source, "version: 1\n"))
@@ -66,7 +66,7 @@ func TestParseDefaults(t *testing.T) {
 		Version: 1,
 		Name:    "minimal",
 		Clock:   ClockSpec{From: ClockStart{Abs: DefaultStart}, Start: DefaultStart, Mode: "real"},
-		Journal: JournalSpec{Size: 1000, BodyLimit: 16 << 10},
+		Journal: JournalSpec{Size: 1000, BodyLimit: 16 << 10, HeaderLimit: DefaultJournalHeaderLimit, Bytes: DefaultJournalBytes},
 	}, s.Header)
 	assert.Empty(t, s.Sections)
 	assert.False(t, s.Faults.Present())
@@ -75,7 +75,7 @@ func TestParseDefaults(t *testing.T) {
 }
 
 func TestParseProblems(t *testing.T) {
-	const known = "known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, seed, somos, stubs, version"
+	const known = "known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, secrets, seed, somos, stubs, version"
 	tests := []struct {
 		file string
 		want []string
@@ -153,8 +153,8 @@ func TestParseInline(t *testing.T) {
 		{"null journal is fine", "version: 1\njournal:\n", nil},
 		{"frozen mode", "version: 1\nclock: {mode: frozen}\n", nil},
 		{"several unknown keys are all reported", "version: 1\nfoo: 1\nbar: 2\n", []string{
-			"s.yaml:2:1: foo: unknown top-level key (known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, seed, somos, stubs, version)",
-			"s.yaml:3:1: bar: unknown top-level key (known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, seed, somos, stubs, version)",
+			"s.yaml:2:1: foo: unknown top-level key (known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, secrets, seed, somos, stubs, version)",
+			"s.yaml:3:1: bar: unknown top-level key (known: acme, call48, clock, description, events, faults, flowroute, include, journal, name, secrets, seed, somos, stubs, version)",
 		}},
 		{"no suggestion when nothing is close", "version: 1\nclock: {zzzzzz: 1}\n", []string{"s.yaml:2:9: clock.zzzzzz: unknown field"}},
 		{"suggestion ignores case", "version: 1\njournal: {bodylimit: 1}\n", []string{`s.yaml:2:11: journal.bodylimit: unknown field (did you mean "bodyLimit"?)`}},
@@ -182,7 +182,7 @@ func TestParseWithoutProviders(t *testing.T) {
 	_, err := Parse("s.yaml", []byte("version: 1\nflowroute: {}\n"), nil, nil)
 	require.Error(t, err)
 	assert.Equal(t, []string{
-		"s.yaml:2:1: flowroute: unknown top-level key (known: clock, description, events, faults, include, journal, name, seed, stubs, version)",
+		"s.yaml:2:1: flowroute: unknown top-level key (known: clock, description, events, faults, include, journal, name, secrets, seed, stubs, version)",
 	}, problemLines(err))
 }
 
@@ -211,7 +211,7 @@ func TestInclude(t *testing.T) {
 			wantHeader: Header{
 				Version: 1, Name: "main", Seed: 9,
 				Clock:   ClockSpec{From: ClockStart{Abs: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}, Start: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Mode: "frozen"},
-				Journal: JournalSpec{Size: 20, BodyLimit: 100},
+				Journal: JournalSpec{Size: 20, BodyLimit: 100, HeaderLimit: DefaultJournalHeaderLimit, Bytes: DefaultJournalBytes},
 			},
 			wantReject:   []string{"phone-number"},
 			wantSecNames: []string{"call48", "flowroute", "somos"},
@@ -222,7 +222,7 @@ func TestInclude(t *testing.T) {
 			wantHeader: Header{
 				Version: 1, Name: "main", Seed: 9,
 				Clock:   ClockSpec{From: ClockStart{Abs: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}, Start: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Mode: "frozen"},
-				Journal: JournalSpec{Size: 20, BodyLimit: 7},
+				Journal: JournalSpec{Size: 20, BodyLimit: 7, HeaderLimit: DefaultJournalHeaderLimit, Bytes: DefaultJournalBytes},
 			},
 			wantReject:   []string{"phone-number"},
 			wantSecNames: []string{"call48", "flowroute", "somos"},
