@@ -194,15 +194,11 @@ func (s *Store) CheckPoP(c *Client, token string, req popRequest) *Error {
 		s.prunedTo = cutoff
 	}
 	if s.set.ReplayCache > 0 && len(s.jtis) >= s.set.ReplayCache {
-		// Full of live tokens: forget the one expiring first.
-		var oldest string
-		var oldestExp int64
-		for k, exp := range s.jtis {
-			if oldest == "" || exp < oldestExp || exp == oldestExp && k < oldest {
-				oldest, oldestExp = k, exp
-			}
-		}
-		delete(s.jtis, oldest)
+		// Full of unexpired tokens: forgetting one would let it be
+		// replayed, so the newcomer waits until the oldest expires.
+		return newErr(http.StatusTooManyRequests, ReasonTooManyRequests,
+			fmt.Sprintf("PoP token (X-Authorization): %d unexpired PoP tokens are remembered for replay protection, the most this tenant keeps (pop.replayCache); retry when older ones expire", s.set.ReplayCache),
+			"Too many requests. Please try again later.")
 	}
 	s.jtis[key] = claims.Exp
 	return nil
