@@ -284,6 +284,7 @@ func (a *App) build(id string, l *loaded, mode clock.Mode) (*tenant.World, error
 		a.log.Error("panic in a tenant's clock timer; the tenant goes on", "tenant", id, "panic", fmt.Sprint(v), "stack", string(stack))
 		w.RecordPanic("clock timer", v)
 	})
+	w.Journal.KeepSecrets = a.cfg.JournalSecrets
 	if mode != "" {
 		w.Clock.Restore(l.sc.Clock.Start, mode)
 	}

@@ -71,36 +71,18 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// journalHeaders lists request headers worth keeping (credentials masked).
-func journalHeaders(h http.Header) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, vs := range h {
-		var v string
-		if len(vs) == 1 {
-			v = vs[0]
-		} else {
-			v = strings.Join(vs, ", ")
-		}
-		if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "X-Authorization") || strings.EqualFold(k, "Cookie") {
-			v = journal.MaskCredential(v)
-		}
-		out[k] = v
-	}
-	return out
-}
-
 func journalEntry(w *tenant.World, prov string, r *http.Request, path string, body []byte, rec *recorder, m *provider.Match) journal.Entry {
 	e := journal.Entry{
-		Time:       w.Clock.Now(),
-		Tenant:     w.ID,
-		Provider:   prov,
-		Method:     r.Method,
-		Path:       path,
-		Query:      r.URL.RawQuery,
-		Status:     rec.status,
-		ReqHeaders: journalHeaders(r.Header),
-		RespTrunc:  rec.trunc,
+		Time:      w.Clock.Now(),
+		Tenant:    w.ID,
+		Provider:  prov,
+		Method:    r.Method,
+		Path:      path,
+		Query:     r.URL.RawQuery,
+		Status:    rec.status,
+		RespTrunc: rec.trunc,
 	}
+	e.ReqHeaders, e.ReqHeadTrunc = journal.Headers(r.Header, w.Journal.HeaderLimit, w.Journal.KeepSecrets)
 	if e.Status == 0 {
 		e.Status = http.StatusOK
 	}
@@ -110,5 +92,12 @@ func journalEntry(w *tenant.World, prov string, r *http.Request, path string, bo
 	}
 	e.ReqBody, e.ReqTruncated = w.Journal.Truncate(body)
 	e.RespBody = rec.body.String()
+	if !w.Journal.KeepSecrets {
+		// After the cut: a credential cut short is still recognised, and
+		// at most BodyLimit bytes are scanned.
+		e.Query = journal.RedactQuery(e.Query)
+		e.ReqBody = journal.RedactBody(e.ReqBody)
+		e.RespBody = journal.RedactBody(e.RespBody)
+	}
 	return e
 }

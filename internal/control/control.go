@@ -7,6 +7,7 @@ package control
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -277,10 +278,18 @@ func (h *Handler) setMode(w http.ResponseWriter, r *http.Request, wd *tenant.Wor
 	provider.WriteJSON(w, http.StatusOK, viewClock(wd))
 }
 
+// journalPage bounds one page of GET /__sim/journal.
+const journalPage = 1000
+
+// journal answers a page of the tenant's journal, newest first:
+// ?limit=N (at most journalPage, the default) and ?before=ID to go on from
+// the "next" of the previous page. Entries are encoded one at a time
+// straight to the client, so reading never builds a copy of the journal.
 func (h *Handler) journal(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
 	q := r.URL.Query()
 	f := journal.Filter{Provider: q.Get("provider"), Method: q.Get("method"), Path: q.Get("path")}
-	for name, dst := range map[string]*int{"status": &f.Status, "limit": &f.Limit} {
+	var before int
+	for name, dst := range map[string]*int{"status": &f.Status, "limit": &f.Limit, "before": &before} {
 		if v := q.Get(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
@@ -290,7 +299,28 @@ func (h *Handler) journal(w http.ResponseWriter, r *http.Request, wd *tenant.Wor
 			*dst = n
 		}
 	}
-	provider.WriteJSON(w, http.StatusOK, map[string]any{"entries": wd.Journal.List(f)})
+	if f.Limit == 0 || f.Limit > journalPage {
+		f.Limit = journalPage
+	}
+	entries, next := wd.Journal.Page(f, uint64(before))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, `{"entries":[`)
+	enc := json.NewEncoder(w)
+	for i := range entries {
+		if i > 0 {
+			_, _ = io.WriteString(w, ",")
+		}
+		if err := enc.Encode(&entries[i]); err != nil {
+			return // the client went away
+		}
+		entries[i] = journal.Entry{} // done with it
+	}
+	_, _ = io.WriteString(w, "]")
+	if next != 0 {
+		_, _ = io.WriteString(w, `,"next":`+strconv.FormatUint(next, 10))
+	}
+	_, _ = io.WriteString(w, "}\n")
 }
 
 func (h *Handler) clearJournal(w http.ResponseWriter, r *http.Request, wd *tenant.World) {

@@ -27,6 +27,7 @@ type Entry struct {
 	Status       int               `json:"status"`
 	DurationMS   float64           `json:"durationMs"`
 	ReqHeaders   map[string]string `json:"requestHeaders,omitempty"`
+	ReqHeadTrunc bool              `json:"requestHeadersTruncated,omitempty"`
 	ReqBody      string            `json:"requestBody,omitempty"`
 	RespBody     string            `json:"responseBody,omitempty"`
 	ReqTruncated bool              `json:"requestBodyTruncated,omitempty"`
@@ -53,17 +54,27 @@ func (f Filter) match(e *Entry) bool {
 		(f.Status == 0 || f.Status == e.Status)
 }
 
-// Journal is a ring of the last Size entries.
+// Journal keeps the last Size entries of a tenant, and at most MaxBytes of
+// them (oldest dropped first), so neither many requests nor large ones make
+// it a memory sink.
 type Journal struct {
 	mu sync.RWMutex
-	// entries grows up to size as entries arrive, so an idle tenant does not
-	// hold a full ring of empty entries; then it wraps.
+	// entries is oldest first; dropping from the front reslices, and the
+	// append that outgrows the array copies only what is live.
 	entries []Entry
+	bytes   int // Size() summed over entries
 	size    int
-	next    int // where the next entry goes
 	seq     uint64
 	// BodyLimit is how many bytes of each body are kept.
 	BodyLimit int
+	// HeaderLimit is how many bytes of each entry's request headers are
+	// kept (0: no limit).
+	HeaderLimit int
+	// MaxBytes bounds the entries held, by Size (0: no limit). An entry
+	// larger than MaxBytes on its own is still kept, alone.
+	MaxBytes int
+	// KeepSecrets turns redaction off (the --journal-secrets flag).
+	KeepSecrets bool
 }
 
 // New returns a journal keeping size entries (at least 1).
@@ -90,22 +101,42 @@ func (j *Journal) Truncate(b []byte) (string, bool) {
 	return string(b), false
 }
 
-// Add appends an entry, dropping the oldest when full, and returns its id.
+// entryOverhead approximates what an entry costs besides its strings.
+const entryOverhead = 256
+
+// Size is about how many bytes an entry holds.
+func (e *Entry) Size() int {
+	n := entryOverhead + len(e.Tenant) + len(e.Provider) + len(e.Method) + len(e.Path) + len(e.Query) +
+		len(e.Route) + len(e.ReqBody) + len(e.RespBody) + len(e.Fault)
+	for k, v := range e.ReqHeaders {
+		n += len(k) + len(v) + 16
+	}
+	return n
+}
+
+// Add appends an entry, dropping the oldest while over Size entries or
+// MaxBytes, and returns its id.
 func (j *Journal) Add(e Entry) uint64 {
+	n := e.Size()
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
 	e.ID = j.seq
-	if len(j.entries) < j.size {
-		j.entries = append(j.entries, e)
-	} else {
-		j.entries[j.next] = e
-	}
-	j.next++
-	if j.next == j.size {
-		j.next = 0
+	j.entries = append(j.entries, e)
+	j.bytes += n
+	for len(j.entries) > j.size || j.MaxBytes > 0 && j.bytes > j.MaxBytes && len(j.entries) > 1 {
+		j.bytes -= j.entries[0].Size()
+		j.entries[0] = Entry{} // let its strings go
+		j.entries = j.entries[1:]
 	}
 	return e.ID
+}
+
+// Bytes is about how many bytes the entries held take.
+func (j *Journal) Bytes() int {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	return j.bytes
 }
 
 // Len is the number of entries held.
@@ -115,25 +146,31 @@ func (j *Journal) Len() int {
 	return len(j.entries)
 }
 
-// List returns matching entries, newest first.
+// List returns matching entries, newest first (Limit of them, when set).
 func (j *Journal) List(f Filter) []Entry {
+	es, _ := j.Page(f, 0)
+	return es
+}
+
+// Page returns matching entries with an id below before (0: from the
+// newest), newest first, at most f.Limit of them (0: all), and the id to
+// pass as before for the next page (0 when there is none). The entries are
+// copies; their strings are shared, not copied.
+func (j *Journal) Page(f Filter, before uint64) ([]Entry, uint64) {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
 	out := []Entry{}
-	for i := range len(j.entries) {
-		idx := j.next - 1 - i
-		if idx < 0 {
-			idx += len(j.entries)
+	for i := len(j.entries) - 1; i >= 0; i-- {
+		e := &j.entries[i]
+		if before != 0 && e.ID >= before || !f.match(e) {
+			continue
 		}
-		e := &j.entries[idx]
-		if f.match(e) {
-			out = append(out, *e)
-			if f.Limit > 0 && len(out) >= f.Limit {
-				break
-			}
+		if f.Limit > 0 && len(out) == f.Limit {
+			return out, out[len(out)-1].ID
 		}
+		out = append(out, *e)
 	}
-	return out
+	return out, 0
 }
 
 // Clear drops every entry.
@@ -141,7 +178,7 @@ func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.entries = nil
-	j.next = 0
+	j.bytes = 0
 }
 
 // MaskCredential keeps a credential header's scheme ("Bearer", "Basic")

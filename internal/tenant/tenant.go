@@ -84,6 +84,8 @@ func NewWorld(id string, sc *scenario.Scenario) *World {
 		states:   map[string]State{},
 		extras:   map[string]any{},
 	}
+	w.Journal.HeaderLimit = sc.Journal.HeaderLimit
+	w.Journal.MaxBytes = sc.Journal.Bytes
 	w.Touch()
 	return w
 }

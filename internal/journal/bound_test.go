@@ -1,0 +1,134 @@
+package journal
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestByteBound(t *testing.T) {
+	big := strings.Repeat("x", 10_000)
+	tests := []struct {
+		name     string
+		maxBytes int
+		bodies   []string
+		wantIDs  []uint64 // newest first
+	}{
+		{"no bound", 0, []string{big, big, big}, []uint64{3, 2, 1}},
+		{"oldest dropped to fit", 25_000, []string{big, big, big}, []uint64{3, 2}},
+		{"a huge entry stays alone", 5_000, []string{"a", big}, []uint64{2}},
+		{"small entries all fit", 25_000, []string{"a", "b", "c"}, []uint64{3, 2, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := New(100, 0)
+			j.MaxBytes = tt.maxBytes
+			for _, b := range tt.bodies {
+				j.Add(Entry{ReqBody: b})
+				if tt.maxBytes > 0 && j.Len() > 1 {
+					assert.LessOrEqual(t, j.Bytes(), tt.maxBytes)
+				}
+			}
+			assert.Equal(t, tt.wantIDs, ids(j.List(Filter{})))
+			sum := 0
+			for _, e := range j.List(Filter{}) {
+				sum += e.Size()
+			}
+			assert.Equal(t, sum, j.Bytes(), "the running total matches the entries")
+		})
+	}
+	j := New(10, 0)
+	j.Add(Entry{ReqBody: big})
+	j.Clear()
+	assert.Equal(t, 0, j.Bytes())
+}
+
+func TestPage(t *testing.T) {
+	j := New(100, 0)
+	for i := 1; i <= 7; i++ {
+		p := "/a"
+		if i%2 == 0 {
+			p = "/b"
+		}
+		j.Add(Entry{Path: p})
+	}
+	tests := []struct {
+		name     string
+		f        Filter
+		before   uint64
+		wantIDs  []uint64
+		wantNext uint64
+	}{
+		{"first page", Filter{Limit: 3}, 0, []uint64{7, 6, 5}, 5},
+		{"second page", Filter{Limit: 3}, 5, []uint64{4, 3, 2}, 2},
+		{"last page", Filter{Limit: 3}, 2, []uint64{1}, 0},
+		{"exactly the rest: no next", Filter{Limit: 2}, 3, []uint64{2, 1}, 0},
+		{"filtered pages", Filter{Path: "/b", Limit: 2}, 0, []uint64{6, 4}, 4},
+		{"filtered, next page", Filter{Path: "/b", Limit: 2}, 4, []uint64{2}, 0},
+		{"no limit", Filter{}, 0, []uint64{7, 6, 5, 4, 3, 2, 1}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es, next := j.Page(tt.f, tt.before)
+			assert.Equal(t, tt.wantIDs, ids(es))
+			assert.Equal(t, tt.wantNext, next)
+		})
+	}
+}
+
+func TestHeaders(t *testing.T) {
+	h := http.Header{
+		"Authorization":   {"Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ=="},
+		"X-Authorization": {"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJ4In0.sig"},
+		"Cookie":          {"session=abc"},
+		"Content-Type":    {"application/json"},
+		"X-Junk":          {strings.Repeat("j", 100_000)},
+	}
+	got, cut := Headers(h, 0, false)
+	assert.False(t, cut)
+	assert.Equal(t, "Basic "+Redacted, got["Authorization"])
+	assert.Equal(t, Redacted, got["X-Authorization"])
+	assert.Equal(t, Redacted, got["Cookie"])
+	assert.Equal(t, "application/json", got["Content-Type"])
+
+	got, cut = Headers(h, 0, true)
+	assert.False(t, cut)
+	assert.Equal(t, h.Get("Authorization"), got["Authorization"], "--journal-secrets keeps them")
+
+	got, cut = Headers(h, 1024, false)
+	assert.True(t, cut)
+	total := 0
+	for k, v := range got {
+		total += len(k) + len(v)
+	}
+	assert.LessOrEqual(t, total, 1024+len(TruncMark))
+	assert.True(t, strings.HasSuffix(got["X-Junk"], TruncMark), "a cut value says so")
+	assert.Equal(t, "application/json", got["Content-Type"])
+}
+
+func TestRedactBody(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"call48 login", `{"user_name":"mark","password":"password"}`, `{"user_name":"mark","password":"[redacted]"}`},
+		{"somos tokens, spaced", `{"data": {"AuthenticationResult": {"IdToken" : "eyJ.x.y", "RefreshToken":"r\"1", "ExpiresIn":3600}}}`,
+			`{"data": {"AuthenticationResult": {"IdToken" : "[redacted]", "RefreshToken":"[redacted]", "ExpiresIn":3600}}}`},
+		{"cut short by truncation", `{"refreshToken":"abcdef`, `{"refreshToken":"[redacted]"`},
+		{"flowroute secret key", `[{"secretKey":"s","accessKey":"a"}]`, `[{"secretKey":"[redacted]","accessKey":"a"}]`},
+		{"oauth form", `grant_type=refresh_token&refresh_token=abc&client_secret=s&code=1`, `grant_type=refresh_token&refresh_token=[redacted]&client_secret=[redacted]&code=1`},
+		{"nothing secret", `{"value":"ACME","tfn":"8005551234"}`, `{"value":"ACME","tfn":"8005551234"}`},
+		{"csv left alone", "tfn,cnam\n8005551234,TOKEN=1\n", "tfn,cnam\n8005551234,TOKEN=1\n"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, RedactBody(tt.in))
+		})
+	}
+	assert.Equal(t, "X-Amz-Credential=[redacted]&X-Amz-Expires=60&X-Amz-Signature=[redacted]",
+		RedactQuery("X-Amz-Credential=AK%2F2026&X-Amz-Expires=60&X-Amz-Signature=abc"))
+	require.Equal(t, "a=1", RedactQuery("a=1"))
+}

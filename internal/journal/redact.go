@@ -1,0 +1,124 @@
+package journal
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Redacted replaces a secret in the journal.
+const Redacted = "[redacted]"
+
+// TruncMark ends a header value the journal cut.
+const TruncMark = "…[truncated]"
+
+// secretName matches field names that hold credentials: passwords, client
+// secrets, tokens of every kind (id, access, refresh, PoP), API keys,
+// authorizations and URL signatures.
+const secretName = `[A-Za-z0-9_.\-]*(?i:password|passwd|secret|token|api_?key|authorization|signature|credential)[A-Za-z0-9_.\-]*`
+
+var (
+	// A JSON member whose name is a secret and whose value is a string; the
+	// value may be cut short by truncation (no closing quote).
+	jsonSecret = regexp.MustCompile(`("` + secretName + `"\s*:\s*)"(?:[^"\\]|\\.)*"?`)
+	// A form or query field whose name is a secret.
+	formSecret = regexp.MustCompile(`(^|&)(` + secretName + `=)[^&]*`)
+)
+
+// secretHeaders are request headers whose whole value is a credential.
+var secretHeaders = map[string]bool{
+	"Authorization": true, "X-Authorization": true, "Proxy-Authorization": true,
+	"Cookie": true, "Set-Cookie": true, "X-Api-Key": true, "X-Amz-Security-Token": true,
+}
+
+// RedactBody replaces credentials in a JSON or form body (or what the
+// journal kept of one) and leaves everything else as it is.
+func RedactBody(b string) string {
+	t := strings.TrimLeft(b, " \t\r\n")
+	if t == "" || !mayHoldSecret(b) {
+		return b
+	}
+	if t[0] == '{' || t[0] == '[' {
+		return jsonSecret.ReplaceAllString(b, `${1}"`+Redacted+`"`)
+	}
+	if strings.ContainsRune(b, '=') && !strings.ContainsAny(b, "\n<") {
+		return RedactQuery(b)
+	}
+	return b
+}
+
+// RedactQuery replaces the values of credential fields in a query string or
+// form body.
+func RedactQuery(q string) string {
+	if q == "" || !mayHoldSecret(q) {
+		return q
+	}
+	return formSecret.ReplaceAllString(q, "${1}${2}"+Redacted)
+}
+
+// Headers copies request headers for an entry: credentials redacted unless
+// keepSecrets, and at most limit bytes in all (0: no limit), cut values
+// ending in TruncMark. It reports whether anything was cut. Values are
+// copied, so a huge header is not kept alive by its first bytes.
+func Headers(h http.Header, limit int, keepSecrets bool) (map[string]string, bool) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // what survives a cut does not depend on map order
+	out := make(map[string]string, len(h))
+	room, cut := limit, false
+	for _, k := range keys {
+		vs := h[k]
+		var v string
+		if len(vs) == 1 {
+			v = vs[0]
+		} else {
+			v = strings.Join(vs, ", ")
+		}
+		if !keepSecrets && secretHeaders[http.CanonicalHeaderKey(k)] {
+			v = redactCredential(v)
+		}
+		if limit > 0 {
+			if room <= len(k) {
+				cut = true
+				continue
+			}
+			room -= len(k)
+			if len(v) > room {
+				v = strings.ToValidUTF8(v[:room], "") + TruncMark
+				cut = true
+			}
+			room -= len(v)
+		}
+		out[k] = strings.Clone(v)
+	}
+	return out, cut
+}
+
+// redactCredential keeps an Authorization value's scheme, so the journal
+// still shows which kind of credential was sent.
+func redactCredential(v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok && len(scheme) <= 16 {
+		return scheme + " " + Redacted
+	}
+	return Redacted
+}
+
+// secretWords are the words secretName is built around; a text holding none
+// of them (most bodies) skips the regular expressions.
+var secretWords = []string{"pass", "secret", "token", "key", "authorization", "signature", "credential"}
+
+// mayHoldSecret reports whether s holds one of secretWords in any case.
+func mayHoldSecret(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20 // ASCII lower case
+		for _, w := range secretWords {
+			if c == w[0] && len(s)-i >= len(w) && strings.EqualFold(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
