@@ -79,6 +79,15 @@ func configure(sec scenario.Section) (*Config, error) {
 	}
 	keys := map[string]bool{}
 	numbers := map[string]bool{}
+	generated := 0 // every tenant builds them all, so the sum is capped
+	for _, a := range cfg.Accounts {
+		if a.Numbers.Generate > 0 {
+			generated += a.Numbers.Generate
+		}
+	}
+	if generated > maxGeneratedPerTenant {
+		ps = append(ps, sec.At("accounts", fmt.Sprintf("numbers.generate adds up to %d over all accounts; a tenant holds at most %d generated numbers", generated, maxGeneratedPerTenant)))
+	}
 	for i, a := range cfg.Accounts {
 		p := fmt.Sprintf("accounts[%d]", i)
 		if a.AccessKey == "" || a.SecretKey == "" {
@@ -88,8 +97,8 @@ func configure(sec scenario.Section) (*Config, error) {
 			ps = append(ps, sec.At(p+".accessKey", "duplicate access key"))
 		}
 		keys[a.AccessKey] = true
-		if a.Numbers.Generate < 0 || a.Numbers.Generate > 100000 {
-			ps = append(ps, sec.At(p+".numbers.generate", "must be between 0 and 100000"))
+		if a.Numbers.Generate < 0 || a.Numbers.Generate > maxGeneratedPerTenant {
+			ps = append(ps, sec.At(p+".numbers.generate", fmt.Sprintf("must be between 0 and %d", maxGeneratedPerTenant)))
 		}
 		for j, n := range a.Numbers.List {
 			if !elevenDigits.MatchString(n) {
@@ -211,3 +220,7 @@ func numberFor(v, account string) *Number {
 	}
 	return n
 }
+
+// maxGeneratedPerTenant caps the numbers a scenario makes Flowroute
+// generate, summed over its accounts (each tenant builds them all).
+const maxGeneratedPerTenant = 100000
