@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
-	"encoding/binary"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -76,10 +75,13 @@ func (p *Provider) NewState(env provider.Env, cfg any) (tenant.State, error) {
 	// drawn at run time (codes, tokens, jti, transaction ids) comes from the
 	// tenant's own secret, so one tenant's tokens never work in another.
 	secret := env.Secret
-	if len(secret) < 8 {
+	if len(secret) < 32 {
 		secret = fake.Secret(env.Seed, "", Name)
 	}
-	st.faker = gofakeit.New(binary.LittleEndian.Uint64(secret))
+	// ChaCha8 keyed with the whole secret: what it draws guards access, so
+	// it must not be predictable from earlier draws (a PCG seeded with 64
+	// bits would be).
+	st.faker = gofakeit.NewFaker(rand.NewChaCha8([32]byte(secret[:32])), true)
 	return st, nil
 }
 
