@@ -6,6 +6,7 @@
 package control
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -305,22 +306,36 @@ func (h *Handler) journal(w http.ResponseWriter, r *http.Request, wd *tenant.Wor
 	entries, next := wd.Journal.Page(f, uint64(before))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, _ = io.WriteString(w, `{"entries":[`)
-	enc := json.NewEncoder(w)
+	// The same layout as every other answer (provider.WriteJSON), one entry
+	// at a time: only one entry's encoding is ever buffered.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	_, _ = io.WriteString(w, "{\n  \"entries\": [")
 	for i := range entries {
+		buf.Reset()
 		if i > 0 {
-			_, _ = io.WriteString(w, ",")
+			buf.WriteByte(',')
 		}
+		buf.WriteString("\n    ")
 		if err := enc.Encode(&entries[i]); err != nil {
+			return
+		}
+		buf.Truncate(buf.Len() - 1)  // the encoder's newline
+		entries[i] = journal.Entry{} // done with it
+		if _, err := w.Write(buf.Bytes()); err != nil {
 			return // the client went away
 		}
-		entries[i] = journal.Entry{} // done with it
+	}
+	if len(entries) > 0 {
+		_, _ = io.WriteString(w, "\n  ")
 	}
 	_, _ = io.WriteString(w, "]")
 	if next != 0 {
-		_, _ = io.WriteString(w, `,"next":`+strconv.FormatUint(next, 10))
+		_, _ = io.WriteString(w, ",\n  \"next\": "+strconv.FormatUint(next, 10))
 	}
-	_, _ = io.WriteString(w, "}\n")
+	_, _ = io.WriteString(w, "\n}\n")
 }
 
 func (h *Handler) clearJournal(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
