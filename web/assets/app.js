@@ -49,7 +49,9 @@
   }
 
   // ---- control API -------------------------------------------------------
-  async function call(method, path, body, type) {
+  // base is the control API to call: this tenant's (api) unless told, e.g.
+  // the root one (site + '/__sim') that lists every tenant.
+  async function call(method, path, body, type, base = api) {
     const headers = {};
     const tok = sessionStorage.getItem(tokenKey);
     if (tok) headers.Authorization = 'Bearer ' + tok;
@@ -60,7 +62,7 @@
     }
     let res;
     try {
-      res = await fetch(api + path, { method, headers, body: payload, cache: 'no-store' });
+      res = await fetch(base + path, { method, headers, body: payload, cache: 'no-store' });
     } catch (err) {
       return { status: 0, ok: false, data: null, text: '', error: 'the simulator did not answer (' + err.message + ')' };
     }
@@ -333,7 +335,8 @@
   let tenantPage = 0;
   const tenantsPerPage = 25;
   async function loadTenants() {
-    const res = await call('GET', '/tenants');
+    // A tenant's own control path lists only that tenant; the root lists all.
+    const res = await call('GET', '/tenants', undefined, undefined, site + '/__sim');
     if (!res.ok) return;
     tenantList = firstArray(res.data, 'tenants');
     tenantList.sort((a, b) => (b.id === tenant) - (a.id === tenant) || String(b.lastUsed).localeCompare(String(a.lastUsed)));
