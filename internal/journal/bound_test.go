@@ -89,9 +89,9 @@ func TestHeaders(t *testing.T) {
 	}
 	got, cut := Headers(h, 0, false)
 	assert.False(t, cut)
-	assert.Equal(t, "Basic "+Redacted, got["Authorization"])
-	assert.Equal(t, Redacted, got["X-Authorization"])
-	assert.Equal(t, Redacted, got["Cookie"])
+	assert.Equal(t, "Basic "+Mask("ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ=="), got["Authorization"])
+	assert.Equal(t, Mask("eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJ4In0.sig"), got["X-Authorization"])
+	assert.Equal(t, Mask("session=abc"), got["Cookie"])
 	assert.Equal(t, "application/json", got["Content-Type"])
 
 	got, cut = Headers(h, 0, true)
@@ -110,15 +110,17 @@ func TestHeaders(t *testing.T) {
 }
 
 func TestRedactBody(t *testing.T) {
+	m := Mask
 	tests := []struct {
 		name, in, want string
 	}{
-		{"call48 login", `{"user_name":"mark","password":"password"}`, `{"user_name":"mark","password":"[redacted]"}`},
-		{"somos tokens, spaced", `{"data": {"AuthenticationResult": {"IdToken" : "eyJ.x.y", "RefreshToken":"r\"1", "ExpiresIn":3600}}}`,
-			`{"data": {"AuthenticationResult": {"IdToken" : "[redacted]", "RefreshToken":"[redacted]", "ExpiresIn":3600}}}`},
-		{"cut short by truncation", `{"refreshToken":"abcdef`, `{"refreshToken":"[redacted]"`},
-		{"flowroute secret key", `[{"secretKey":"s","accessKey":"a"}]`, `[{"secretKey":"[redacted]","accessKey":"a"}]`},
-		{"oauth form", `grant_type=refresh_token&refresh_token=abc&client_secret=s&code=1`, `grant_type=refresh_token&refresh_token=[redacted]&client_secret=[redacted]&code=1`},
+		{"call48 login", `{"user_name":"mark","password":"password"}`, `{"user_name":"mark","password":"` + m("password") + `"}`},
+		{"somos tokens, spaced", `{"data": {"AuthenticationResult": {"IdToken" : "eyJ.x.y", "RefreshToken":"r1", "ExpiresIn":3600}}}`,
+			`{"data": {"AuthenticationResult": {"IdToken" : "` + m("eyJ.x.y") + `", "RefreshToken":"` + m("r1") + `", "ExpiresIn":3600}}}`},
+		{"escaped quote inside", `{"secret":"a\"b","x":1}`, `{"secret":"` + m(`a\"b`) + `","x":1}`},
+		{"cut short by truncation", `{"refreshToken":"abcdef`, `{"refreshToken":"` + m("abcdef") + `"`},
+		{"flowroute secret key", `[{"secretKey":"s","accessKey":"a"}]`, `[{"secretKey":"` + m("s") + `","accessKey":"a"}]`},
+		{"oauth form", `grant_type=refresh_token&refresh_token=abc&client_secret=s&code=1`, `grant_type=refresh_token&refresh_token=` + m("abc") + `&client_secret=` + m("s") + `&code=1`},
 		{"nothing secret", `{"value":"ACME","tfn":"8005551234"}`, `{"value":"ACME","tfn":"8005551234"}`},
 		{"csv left alone", "tfn,cnam\n8005551234,TOKEN=1\n", "tfn,cnam\n8005551234,TOKEN=1\n"},
 		{"empty", "", ""},
@@ -128,7 +130,7 @@ func TestRedactBody(t *testing.T) {
 			assert.Equal(t, tt.want, RedactBody(tt.in))
 		})
 	}
-	assert.Equal(t, "X-Amz-Credential=[redacted]&X-Amz-Expires=60&X-Amz-Signature=[redacted]",
+	assert.Equal(t, "X-Amz-Credential="+m("AK%2F2026")+"&X-Amz-Expires=60&X-Amz-Signature="+m("abc"),
 		RedactQuery("X-Amz-Credential=AK%2F2026&X-Amz-Expires=60&X-Amz-Signature=abc"))
 	require.Equal(t, "a=1", RedactQuery("a=1"))
 }

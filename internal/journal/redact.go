@@ -7,9 +7,6 @@ import (
 	"strings"
 )
 
-// Redacted replaces a secret in the journal.
-const Redacted = "[redacted]"
-
 // TruncMark ends a header value the journal cut.
 const TruncMark = "…[truncated]"
 
@@ -33,14 +30,19 @@ var secretHeaders = map[string]bool{
 }
 
 // RedactBody replaces credentials in a JSON or form body (or what the
-// journal kept of one) and leaves everything else as it is.
+// journal kept of one) by their Mask, so a token an answer gave can still be
+// tied to the requests that used it, and leaves everything else as it is.
 func RedactBody(b string) string {
 	t := strings.TrimLeft(b, " \t\r\n")
 	if t == "" || !mayHoldSecret(b) {
 		return b
 	}
 	if t[0] == '{' || t[0] == '[' {
-		return jsonSecret.ReplaceAllString(b, `${1}"`+Redacted+`"`)
+		return jsonSecret.ReplaceAllStringFunc(b, func(m string) string {
+			sub := jsonSecret.FindStringSubmatch(m)
+			v := strings.TrimSuffix(strings.TrimPrefix(m[len(sub[1]):], `"`), `"`)
+			return sub[1] + `"` + Mask(v) + `"`
+		})
 	}
 	if strings.ContainsRune(b, '=') && !strings.ContainsAny(b, "\n<") {
 		return RedactQuery(b)
@@ -54,7 +56,10 @@ func RedactQuery(q string) string {
 	if q == "" || !mayHoldSecret(q) {
 		return q
 	}
-	return formSecret.ReplaceAllString(q, "${1}${2}"+Redacted)
+	return formSecret.ReplaceAllStringFunc(q, func(m string) string {
+		sub := formSecret.FindStringSubmatch(m)
+		return sub[1] + sub[2] + Mask(m[len(sub[1])+len(sub[2]):])
+	})
 }
 
 // Headers copies request headers for an entry: credentials redacted unless
@@ -78,7 +83,7 @@ func Headers(h http.Header, limit int, keepSecrets bool) (map[string]string, boo
 			v = strings.Join(vs, ", ")
 		}
 		if !keepSecrets && secretHeaders[http.CanonicalHeaderKey(k)] {
-			v = redactCredential(v)
+			v = MaskCredential(v)
 		}
 		if limit > 0 {
 			if room <= len(k) {
@@ -95,15 +100,6 @@ func Headers(h http.Header, limit int, keepSecrets bool) (map[string]string, boo
 		out[k] = strings.Clone(v)
 	}
 	return out, cut
-}
-
-// redactCredential keeps an Authorization value's scheme, so the journal
-// still shows which kind of credential was sent.
-func redactCredential(v string) string {
-	if scheme, _, ok := strings.Cut(v, " "); ok && len(scheme) <= 16 {
-		return scheme + " " + Redacted
-	}
-	return Redacted
 }
 
 // secretWords are the words secretName is built around; a text holding none
