@@ -181,7 +181,7 @@ func bodyDiff(want any, e *journal.Entry) []difference {
 
 // subset records where got fails to contain want: objects may have more
 // keys than expected, arrays must have the expected length, scalars must be
-// equal.
+// equal (a string also matches its journal fingerprint).
 func subset(field string, want, got any, ds *[]difference) {
 	switch w := want.(type) {
 	case map[string]any:
@@ -208,9 +208,15 @@ func subset(field string, want, got any, ds *[]difference) {
 			subset(fmt.Sprintf("%s[%d]", field, i), w[i], g[i], ds)
 		}
 	default:
-		if !reflect.DeepEqual(want, got) {
-			*ds = append(*ds, difference{field, encode(want), encode(got)})
+		if reflect.DeepEqual(want, got) {
+			return
 		}
+		// The journal keeps credentials in bodies as a fingerprint
+		// (journal.RedactBody): the whole credential matches its fingerprint.
+		if ws, ok := want.(string); ok && got == journal.Mask(ws) {
+			return
+		}
+		*ds = append(*ds, difference{field, encode(want), encode(got)})
 	}
 }
 

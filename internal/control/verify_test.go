@@ -18,7 +18,7 @@ var testInfos = []provider.Info{
 // testJournal is newest first, as journal.List returns it.
 var testJournal = []journal.Entry{
 	{ID: 5, Provider: "call48", Method: "POST", Path: "/api/v4/login", Route: "POST /api/v4/login", Status: 200,
-		ReqHeaders: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, ReqBody: "username=mark&password=password"},
+		ReqHeaders: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, ReqBody: journal.RedactBody("username=mark&password=password")},
 	{ID: 4, Provider: "flowroute", Method: "PATCH", Path: "/v2/relationships/cnams/17", Route: "PATCH /v2/relationships/cnams/{id}", Status: 204,
 		ReqBody: `{"data":{"type":"cnam","id":"17"}}`},
 	{ID: 3, Provider: "flowroute", Method: "GET", Path: "/v2/cnams", Query: "value=acme&limit=10", Route: "GET /v2/cnams", Status: 200,
@@ -73,6 +73,8 @@ func TestVerifyMatches(t *testing.T) {
 		{"nested body", `{"path":"/v2/relationships/cnams/17","body":{"data":{"id":"17"}}}`, []uint64{4}, true},
 		{"body text", `{"path":"/v2/cnams","body":"acme labs"}`, []uint64{1}, true},
 		{"form body", `{"path":"/api/v4/login","body":{"username":"mark"}}`, []uint64{5}, true},
+		{"redacted body value by its fingerprint", `{"path":"/api/v4/login","body":{"username":"mark","password":"password"}}`, []uint64{5}, true},
+		{"redacted body value, wrong", `{"path":"/api/v4/login","body":{"password":"passw0rd"}}`, []uint64{}, false},
 		{"null fields are absent", `{"path":"/v2/cnams","method":"POST","body":null,"query":null,"count":null}`, []uint64{2, 1}, true},
 		{"exactly", `{"method":"POST","path":"/v2/cnams","count":{"exactly":2}}`, []uint64{2, 1}, true},
 		{"exactly as a number", `{"method":"POST","path":"/v2/cnams","count":1}`, []uint64{2, 1}, false},

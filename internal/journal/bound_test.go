@@ -117,7 +117,7 @@ func TestRedactBody(t *testing.T) {
 		{"call48 login", `{"user_name":"mark","password":"password"}`, `{"user_name":"mark","password":"` + m("password") + `"}`},
 		{"somos tokens, spaced", `{"data": {"AuthenticationResult": {"IdToken" : "eyJ.x.y", "RefreshToken":"r1", "ExpiresIn":3600}}}`,
 			`{"data": {"AuthenticationResult": {"IdToken" : "` + m("eyJ.x.y") + `", "RefreshToken":"` + m("r1") + `", "ExpiresIn":3600}}}`},
-		{"escaped quote inside", `{"secret":"a\"b","x":1}`, `{"secret":"` + m(`a\"b`) + `","x":1}`},
+		{"escaped quote inside", `{"secret":"a\"b","x":1}`, `{"secret":"` + m(`a"b`) + `","x":1}`},
 		{"cut short by truncation", `{"refreshToken":"abcdef`, `{"refreshToken":"` + m("abcdef") + `"`},
 		{"flowroute secret key", `[{"secretKey":"s","accessKey":"a"}]`, `[{"secretKey":"` + m("s") + `","accessKey":"a"}]`},
 		{"oauth form", `grant_type=refresh_token&refresh_token=abc&client_secret=s&code=1`, `grant_type=refresh_token&refresh_token=` + m("abc") + `&client_secret=` + m("s") + `&code=1`},
@@ -130,7 +130,7 @@ func TestRedactBody(t *testing.T) {
 			assert.Equal(t, tt.want, RedactBody(tt.in))
 		})
 	}
-	assert.Equal(t, "X-Amz-Credential="+m("AK%2F2026")+"&X-Amz-Expires=60&X-Amz-Signature="+m("abc"),
+	assert.Equal(t, "X-Amz-Credential="+m("AK/2026")+"&X-Amz-Expires=60&X-Amz-Signature="+m("abc"),
 		RedactQuery("X-Amz-Credential=AK%2F2026&X-Amz-Expires=60&X-Amz-Signature=abc"))
 	require.Equal(t, "a=1", RedactQuery("a=1"))
 }

@@ -1,7 +1,9 @@
 package journal
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -30,8 +32,10 @@ var secretHeaders = map[string]bool{
 }
 
 // RedactBody replaces credentials in a JSON or form body (or what the
-// journal kept of one) by their Mask, so a token an answer gave can still be
-// tied to the requests that used it, and leaves everything else as it is.
+// journal kept of one) by the Mask of their decoded value, so a token an
+// answer gave can still be tied to the requests that used it and a request
+// can be verified against the credential it carried; everything else is
+// left as it is.
 func RedactBody(b string) string {
 	t := strings.TrimLeft(b, " \t\r\n")
 	if t == "" || !mayHoldSecret(b) {
@@ -40,7 +44,11 @@ func RedactBody(b string) string {
 	if t[0] == '{' || t[0] == '[' {
 		return jsonSecret.ReplaceAllStringFunc(b, func(m string) string {
 			sub := jsonSecret.FindStringSubmatch(m)
-			v := strings.TrimSuffix(strings.TrimPrefix(m[len(sub[1]):], `"`), `"`)
+			raw := m[len(sub[1]):]
+			var v string
+			if json.Unmarshal([]byte(raw), &v) != nil { // cut short, or a bad escape
+				v = strings.TrimSuffix(strings.TrimPrefix(raw, `"`), `"`)
+			}
 			return sub[1] + `"` + Mask(v) + `"`
 		})
 	}
@@ -58,7 +66,11 @@ func RedactQuery(q string) string {
 	}
 	return formSecret.ReplaceAllStringFunc(q, func(m string) string {
 		sub := formSecret.FindStringSubmatch(m)
-		return sub[1] + sub[2] + Mask(m[len(sub[1])+len(sub[2]):])
+		v := m[len(sub[1])+len(sub[2]):]
+		if u, err := url.QueryUnescape(v); err == nil {
+			v = u
+		}
+		return sub[1] + sub[2] + Mask(v)
 	})
 }
 
