@@ -109,3 +109,37 @@ func TestBuildPanicIsAnError(t *testing.T) {
 	_, err = r.Get("p")
 	require.Error(t, err, "a failed build leaves nothing pending")
 }
+
+// A world Put while another was being built for the same tenant wins; the
+// built one is closed, not leaked.
+func TestPutDuringBuildWins(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	f := newFactory()
+	var built *World
+	r := NewRegistry(func(id string, mode clock.Mode) (*World, error) {
+		close(entered)
+		<-release
+		w, err := f.build(id, mode)
+		built = w
+		return w, err
+	})
+	done := make(chan *World)
+	go func() {
+		w, created, err := r.Acquire("x")
+		assert.NoError(t, err)
+		assert.False(t, created, "the caller did not create what it got")
+		done <- w
+	}()
+	<-entered
+	put := NewWorld("x", testScenario())
+	require.NoError(t, r.Put(put))
+	close(release)
+	got := <-done
+	assert.Same(t, put, got)
+	ran := false
+	built.Clock.At(start.Add(time.Minute), func() { ran = true })
+	_, err := built.Clock.Advance(time.Hour)
+	require.NoError(t, err)
+	assert.False(t, ran, "the built world was closed")
+	assert.False(t, r.Release(got), "a Put world is never released as unused")
+}

@@ -215,8 +215,7 @@ type Registry struct {
 
 type build struct {
 	done chan struct{}
-	w    *World
-	err  error
+	err  error // set before done is closed
 }
 
 // NewRegistry returns a registry building worlds with f.
@@ -274,17 +273,28 @@ func (r *Registry) Acquire(id string) (w *World, created bool, err error) {
 	r.pending[id] = b
 	r.mu.Unlock()
 
-	b.w, b.err = r.buildSafe(id)
+	w, err = r.buildSafe(id)
 	r.mu.Lock()
 	delete(r.pending, id)
-	if b.err == nil {
-		b.w.touchAt(r.now())
-		b.w.uses.Store(1)
-		r.worlds[id] = b.w
+	if err == nil {
+		if put, ok := r.worlds[id]; ok {
+			// Put installed a world for id (an import, a scenario) while
+			// this one was being built: that one wins.
+			w.Close()
+			w, err = put, nil
+			w.uses.Add(1)
+			created = false
+		} else {
+			w.uses.Store(1)
+			r.worlds[id] = w
+			created = true
+		}
+		w.touchAt(r.now())
 	}
+	b.err = err
 	r.mu.Unlock()
 	close(b.done)
-	return b.w, b.err == nil, b.err
+	return w, created, err
 }
 
 // buildSafe runs the factory; a panic in it is an error, so the pending
