@@ -51,7 +51,7 @@ type Header struct {
 	Seed        int64       `yaml:"seed" json:"seed"`
 	Clock       ClockSpec   `yaml:"clock" json:"clock"`
 	Journal     JournalSpec `yaml:"journal" json:"journal"`
-	Secrets     SecretsSpec `yaml:"secrets" json:"secrets,omitempty"`
+	Secrets     SecretsSpec `yaml:"secrets" json:"secrets,omitempty" doc:"where token and URL signing keys come from (random per process by default)"`
 	Include     []string    `yaml:"include" json:"include,omitempty"`
 }
 
@@ -61,7 +61,7 @@ type Header struct {
 // the pin and the tenant id instead, for tests that need byte-identical
 // tokens across runs. A pinned scenario must never face untrusted clients.
 type SecretsSpec struct {
-	Pin string `yaml:"pin" json:"pin,omitempty"`
+	Pin string `yaml:"pin" json:"pin,omitempty" doc:"derive the signing keys from this string and the tenant id instead of a random per-process key, for byte-identical tokens across runs; anyone who knows it can forge credentials"`
 }
 
 // ClockSpec sets where a tenant's clock starts and how it moves.
@@ -76,10 +76,10 @@ type ClockSpec struct {
 
 // JournalSpec bounds each tenant's request journal.
 type JournalSpec struct {
-	Size        int `yaml:"size" json:"size"`               // entries kept per tenant (default 1000)
-	BodyLimit   int `yaml:"bodyLimit" json:"bodyLimit"`     // bytes of each body kept (default 16384)
-	HeaderLimit int `yaml:"headerLimit" json:"headerLimit"` // bytes of each entry's request headers kept (default 8192)
-	Bytes       int `yaml:"bytes" json:"bytes"`             // bytes of entries kept per tenant, oldest dropped first (default 4 MiB)
+	Size        int `yaml:"size" json:"size"`           // entries kept per tenant (default 1000)
+	BodyLimit   int `yaml:"bodyLimit" json:"bodyLimit"` // bytes of each body kept (default 16384)
+	HeaderLimit int `yaml:"headerLimit" json:"headerLimit" doc:"bytes of each entry's request headers kept (default 8192)"`
+	Bytes       int `yaml:"bytes" json:"bytes" doc:"bytes of journal entries kept per tenant, oldest dropped first (default 4 MiB, at most 256 MiB)"`
 }
 
 // Journal defaults and ceilings (per tenant).
