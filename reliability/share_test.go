@@ -49,6 +49,7 @@ func newLive(t *testing.T, cfg app.Config) *live {
 	require.NoError(t, err)
 	wall := &movableWall{t: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
 	a.Tenants().Wall = wall.now
+	require.NoError(t, a.Check()) // as serve does: default exists from the start
 	srv := httptest.NewServer(a.Handler())
 	l := &live{app: a, url: srv.URL, logs: logs, wall: wall}
 	t.Cleanup(func() {
@@ -92,6 +93,13 @@ func (l *live) tenantIDs(t *testing.T, header http.Header) []string {
 	return ids
 }
 
+func (l *live) metrics(t *testing.T) string {
+	t.Helper()
+	st, _, body := l.call(t, "GET", "/__sim/metrics", nil, "")
+	require.Equal(t, 200, st)
+	return body
+}
+
 var flowrouteAuth = http.Header{"Authorization": {basicAuth(flowrouteKey, flowrouteSecret)}, "Content-Type": {"application/json"}}
 
 // Issue finding: 60 anonymous requests under --max-tenants 50 each made a
@@ -116,7 +124,8 @@ func TestAnonymousRequestsLeaveNoTenant(t *testing.T) {
 		st, _, body := l.call(t, "GET", p, nil, "")
 		require.Less(t, st, 500, "%s: %s", p, body)
 	}
-	assert.Equal(t, []string{"ci-job"}, l.tenantIDs(t, nil), "only the tenant that authenticated exists")
+	assert.Equal(t, []string{"ci-job", "default"}, l.tenantIDs(t, nil), "only the tenant that authenticated exists")
+	assert.Contains(t, l.metrics(t), "\nsimulator_tenants_released_total 63\n")
 	st, _, body = l.call(t, "GET", "/t/ci-job/__sim/clock", nil, "")
 	require.Equal(t, 200, st)
 	assert.Contains(t, body, "T10:00:00", "ci-job kept its advanced clock: %s", body)
@@ -126,7 +135,7 @@ func TestAnonymousRequestsLeaveNoTenant(t *testing.T) {
 // saying why, and nobody is evicted; once one has been idle long enough it
 // makes room.
 func TestFullRegistryRefusesNewcomers(t *testing.T) {
-	l := newLive(t, app.Config{MaxTenants: 3, TenantIdle: 10 * time.Minute})
+	l := newLive(t, app.Config{MaxTenants: 4, TenantIdle: 10 * time.Minute}) // default and three jobs
 	for _, tn := range []string{"job-a", "job-b", "job-c"} {
 		st, _, body := l.call(t, "GET", "/t/"+tn+"/flowroute/v2/numbers", flowrouteAuth, "")
 		require.Equal(t, 200, st, body)
@@ -142,10 +151,10 @@ func TestFullRegistryRefusesNewcomers(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &fr), body)
 	require.NotEmpty(t, fr.Errors, "Flowroute's error shape: %s", body)
-	assert.Contains(t, fr.Errors[0].Detail, "maximum of 3 tenants")
+	assert.Contains(t, fr.Errors[0].Detail, "maximum of 4 tenants")
 	st, _, body = l.call(t, "GET", "/t/job-d/__sim/clock", nil, "")
 	assert.Equal(t, http.StatusServiceUnavailable, st, "the control API refuses too: %s", body)
-	assert.Equal(t, []string{"job-a", "job-b", "job-c"}, l.tenantIDs(t, nil), "nobody evicted")
+	assert.Equal(t, []string{"default", "job-a", "job-b", "job-c"}, l.tenantIDs(t, nil), "nobody evicted")
 
 	// job-b and job-c stay busy; job-a goes idle for longer than 10m.
 	l.wall.add(8 * time.Minute)
@@ -156,7 +165,10 @@ func TestFullRegistryRefusesNewcomers(t *testing.T) {
 	l.wall.add(3 * time.Minute)
 	st, _, body = l.call(t, "GET", "/t/job-d/flowroute/v2/numbers", flowrouteAuth, "")
 	require.Equal(t, 200, st, body)
-	assert.Equal(t, []string{"job-b", "job-c", "job-d"}, l.tenantIDs(t, nil), "the idle tenant made room")
+	assert.Equal(t, []string{"default", "job-b", "job-c", "job-d"}, l.tenantIDs(t, nil), "the idle tenant made room (never default)")
+	m := l.metrics(t)
+	assert.Contains(t, m, "\nsimulator_tenants_refused_total 2\n")
+	assert.Contains(t, m, "\nsimulator_tenants_evicted_total 1\n")
 }
 
 // A tenant's own control path manages only that tenant; the admin token is
@@ -184,7 +196,7 @@ func TestControlScopeAndAdminToken(t *testing.T) {
 			assert.Equal(t, tt.want, st, body)
 		})
 	}
-	assert.Equal(t, []string{"tenant-a", "tenant-b"}, l.tenantIDs(t, admin), "tenant-b survived")
+	assert.Equal(t, []string{"default", "tenant-a", "tenant-b"}, l.tenantIDs(t, admin), "tenant-b survived")
 	assert.Equal(t, []string{"tenant-a"}, func() []string {
 		st, _, body := l.call(t, "GET", "/t/tenant-a/__sim/tenants", admin, "")
 		require.Equal(t, 200, st, body)

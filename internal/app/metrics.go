@@ -39,7 +39,7 @@ func newMetrics(a *App) *metrics {
 		Name: "simulator_panics_total",
 		Help: "Panics recovered in the simulator's own goroutines (clock timers, callback deliveries, watchers) and in requests.",
 	}, func() float64 { return float64(safe.Panics()) })
-	m.reg.MustRegister(m.requests, m.latency, panics, &worldCollector{a: a},
+	m.reg.MustRegister(m.requests, m.latency, panics, &worldCollector{a: a}, &tenantCollector{a: a},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m

@@ -211,6 +211,20 @@ type Registry struct {
 	Idle time.Duration
 	// Wall reads the wall clock for idle times (clock.Wall when nil).
 	Wall func() time.Time
+
+	refused, released, evicted atomic.Int64
+}
+
+// Counts are what the registry turned away or dropped since it started.
+type Counts struct {
+	Refused  int64 // new tenants refused because every tenant was in use
+	Released int64 // new tenants dropped after a request that proved nothing
+	Evicted  int64 // idle tenants evicted to make room
+}
+
+// Counts returns the registry's running totals.
+func (r *Registry) Counts() Counts {
+	return Counts{Refused: r.refused.Load(), Released: r.released.Load(), Evicted: r.evicted.Load()}
 }
 
 type build struct {
@@ -319,6 +333,7 @@ func (r *Registry) Release(w *World) bool {
 	}
 	delete(r.worlds, w.ID)
 	w.Close()
+	r.released.Add(1)
 	return true
 }
 
@@ -348,10 +363,12 @@ func (r *Registry) makeRoomLocked() error {
 			}
 		}
 		if oldest == nil {
+			r.refused.Add(1)
 			return &FullError{Max: r.Max, Idle: r.idle()}
 		}
 		oldest.Close()
 		delete(r.worlds, oldest.ID)
+		r.evicted.Add(1)
 	}
 	return nil
 }
