@@ -39,7 +39,7 @@ func (l *live) journal(t *testing.T, tn, query string) journalPage {
 	return p
 }
 
-// Issue finding: 300 requests with a 1 MB header grew RSS by 450 MB and
+// Regression: 300 requests with a 1 MB header grew RSS by 450 MB and
 // reading the journal took it to 2.4 GB. Entries are now cut (headers and
 // bodies, with a marker), the tenant's journal is bounded in bytes, and
 // reading it is paged.

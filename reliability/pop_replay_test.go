@@ -13,7 +13,7 @@ import (
 	"github.com/telecomsim/simulator/internal/app"
 )
 
-// Issue finding: after 10,050 fresh PoP tokens the first one replayed
+// Regression: after 10,050 fresh PoP tokens the first one replayed
 // successfully. Here the cache holds 3, so the flood is four requests: the
 // fourth fresh PoP is refused (429), and the first still cannot replay.
 func TestPoPReplayCacheCannotBeFlushed(t *testing.T) {

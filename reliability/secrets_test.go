@@ -37,7 +37,7 @@ func accepted(s *sim, tn, somosID, call48Tok string) (somos, call48 bool) {
 	return somos, call48
 }
 
-// Issue finding: signing keys derived from the public scenario, so a token
+// Regression: signing keys derived from the public scenario, so a token
 // from any simulator on the default scenario (or one minted from it) worked
 // in every other. Now they are random per process unless pinned, and move
 // between processes only with the exported state.

@@ -102,7 +102,7 @@ func (l *live) metrics(t *testing.T) string {
 
 var flowrouteAuth = http.Header{"Authorization": {basicAuth(flowrouteKey, flowrouteSecret)}, "Content-Type": {"application/json"}}
 
-// Issue finding: 60 anonymous requests under --max-tenants 50 each made a
+// Regression: 60 anonymous requests under --max-tenants 50 each made a
 // tenant and evicted a CI job's tenant with its data.
 func TestAnonymousRequestsLeaveNoTenant(t *testing.T) {
 	l := newLive(t, app.Config{MaxTenants: 50})

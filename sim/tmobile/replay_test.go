@@ -11,7 +11,7 @@ import (
 	"github.com/telecomsim/simulator/internal/clock"
 )
 
-// Issue finding: a flood of fresh PoP tokens pushed the first one out of
+// Regression: a flood of fresh PoP tokens pushed the first one out of
 // the replay cache and it replayed successfully. A full cache now refuses
 // newcomers; every remembered PoP stays until its own exp.
 func TestReplayCacheNeverForgetsUnexpiredPoPs(t *testing.T) {
