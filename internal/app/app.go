@@ -461,7 +461,8 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 	// and got nowhere: it leaves nothing behind, so anonymous traffic cannot
 	// fill the registry and evict real tenants. (Release keeps the world if
 	// another request used it meanwhile.)
-	released := created && !match.Authenticated && (e.Status >= 400 || match.Refused) && a.tenants.Release(world)
+	// A stub or the upstream proxy answering (Source) is a configured use, kept.
+	released := created && !match.Authenticated && match.Source == "" && (e.Status >= 400 || match.Refused) && a.tenants.Release(world)
 	if !released {
 		world.Journal.Add(e)
 	}
