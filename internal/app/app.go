@@ -104,8 +104,6 @@ type App struct {
 
 	mu      sync.RWMutex
 	current *loaded
-	// perTenant holds scenarios loaded into one tenant with PUT /__sim/scenario.
-	perTenant map[string]*loaded
 	// replica is the X-Sim-Replica value, built once (nil: no header).
 	replica []string
 	// processKey is drawn from crypto/rand when the app starts; tenants'
@@ -134,7 +132,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: cfg.Logger, byName: map[string]*mount{}, perTenant: map[string]*loaded{}, processKey: key}
+	a := &App{cfg: cfg, log: cfg.Logger, byName: map[string]*mount{}, processKey: key}
 	if cfg.Replica != "" {
 		a.replica = []string{cfg.Replica}
 	}
@@ -253,23 +251,48 @@ func (a *App) SetScenario(sc *scenario.Scenario) error {
 	}
 	a.mu.Lock()
 	a.current = l
-	a.perTenant = map[string]*loaded{}
 	a.mu.Unlock()
 	a.tenants.DeleteAll()
 	return nil
 }
 
+// tenantScenarioKey holds, on a world, the scenario PUT /__sim/scenario
+// loaded into that tenant alone. It lives and goes with the world: a tenant
+// deleted or evicted frees it and comes back on the served scenario (a map
+// beside the registry once kept the scenarios of every deleted tenant).
+const tenantScenarioKey = "engine.scenario"
+
+// loadedFor is the scenario a tenant runs: its own, else the served one.
 func (a *App) loadedFor(id string) *loaded {
+	if w, ok := a.tenants.Lookup(id); ok {
+		if l, ok := w.Extra(tenantScenarioKey).(*loaded); ok {
+			return l
+		}
+	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	if l, ok := a.perTenant[id]; ok {
-		return l
-	}
 	return a.current
 }
 
+// buildFor builds a tenant's world on the scenario it runs, keeping a
+// tenant's own scenario across the rebuild (a reset, an import).
+func (a *App) buildFor(id string, mode clock.Mode) (*tenant.World, error) {
+	l := a.loadedFor(id)
+	w, err := a.build(id, l, mode)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.RLock()
+	own := l != a.current
+	a.mu.RUnlock()
+	if own {
+		w.SetExtra(tenantScenarioKey, l)
+	}
+	return w, nil
+}
+
 func (a *App) factory(id string, mode clock.Mode) (*tenant.World, error) {
-	return a.build(id, a.loadedFor(id), mode)
+	return a.buildFor(id, mode)
 }
 
 // build makes a tenant's world; a mode other than "" overrides the
@@ -602,7 +625,7 @@ func (a *App) Import(id string, data []byte) (*tenant.World, error) {
 	if len(ps) > 0 {
 		return nil, ps
 	}
-	w, err := a.build(id, a.loadedFor(id), "")
+	w, err := a.buildFor(id, "")
 	if err != nil {
 		return nil, err
 	}

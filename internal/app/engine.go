@@ -76,13 +76,11 @@ func (a *App) LoadTenantScenario(id, file string, data []byte) (*scenario.Scenar
 	if err != nil {
 		return nil, err
 	}
+	w.SetExtra(tenantScenarioKey, l)
 	if err := a.tenants.Put(w); err != nil {
 		w.Close()
 		return nil, scenario.Problems{{Msg: err.Error()}}
 	}
-	a.mu.Lock()
-	a.perTenant[id] = l
-	a.mu.Unlock()
 	return sc, nil
 }
 
