@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -43,9 +44,9 @@ type Engine interface {
 	MaxStateBytes() int64
 }
 
-// imports bounds how many state documents are read at once, so a few
+// imports lets one state document be read and imported at a time, so
 // concurrent uploads cannot hold many times the size limit in memory.
-var imports = make(chan struct{}, 2)
+var imports = make(chan struct{}, 1)
 
 type idKey struct{}
 
@@ -397,12 +398,22 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request, wd *tenant.Worl
 func (h *Handler) importState(w http.ResponseWriter, r *http.Request) {
 	select {
 	case imports <- struct{}{}:
-		defer func() { <-imports }()
+		defer func() {
+			// Collect this document's garbage before the next one is read,
+			// so concurrent uploads peak at one import's memory, not several.
+			runtime.GC()
+			<-imports
+		}()
 	case <-r.Context().Done():
 		return
 	}
 	limit := h.e.MaxStateBytes()
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var buf bytes.Buffer
+	if n := r.ContentLength; n > 0 && n <= limit {
+		buf.Grow(int(n) + 1) // one allocation instead of doubling up to the size
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	data := buf.Bytes()
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
