@@ -47,6 +47,8 @@ type serveOptions struct {
 	journalSecrets bool
 	watch          bool
 	stateFile      string
+	stateInterval  time.Duration
+	stateReset     bool
 	replica        string
 	proxy          proxyOptions
 }
@@ -70,7 +72,13 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*s
 	fs.StringVar(&o.clockStart, "clock-start", env("SIM_CLOCK_START", ""), "clock start: RFC 3339, now or now-2h")
 	fs.StringVar(&o.adminToken, "admin-token", env("SIM_ADMIN_TOKEN", ""), "admin token for /__sim")
 	fs.BoolVar(&o.watch, "watch", env("SIM_WATCH", "") == "true" || env("SIM_WATCH", "") == "1", "reload the scenario file when it changes")
-	fs.StringVar(&o.stateFile, "state-file", env("SIM_STATE_FILE", ""), "save every tenant on shutdown and restore at start")
+	fs.StringVar(&o.stateFile, "state-file", env("SIM_STATE_FILE", ""), "save every tenant periodically and on shutdown, and restore at start")
+	interval, err := time.ParseDuration(env("SIM_STATE_INTERVAL", "30s"))
+	if err != nil {
+		return nil, fmt.Errorf("SIM_STATE_INTERVAL: %w", err)
+	}
+	fs.DurationVar(&o.stateInterval, "state-interval", interval, "how often --state-file is saved (0: only on shutdown)")
+	fs.BoolVar(&o.stateReset, "state-reset", env("SIM_STATE_RESET", "") == "1" || env("SIM_STATE_RESET", "") == "true", "move an unreadable --state-file aside and start fresh")
 	fs.StringVar(&o.replica, "replica-name", env("SIM_REPLICA_NAME", hostname()), "name sent in X-Sim-Replica on every answer")
 	o.proxy.register(fs, env)
 	maxT, err := strconv.Atoi(env("SIM_MAX_TENANTS", "10000"))
@@ -181,12 +189,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	if o.stateFile != "" {
-		n, err := loadState(a, o.stateFile)
-		if err != nil {
+		if err := restoreState(a, o.stateFile, o.stateReset, log); err != nil {
 			return fmt.Errorf("--state-file: %w", err)
-		}
-		if n > 0 {
-			log.Info("restored tenants", "file", o.stateFile, "tenants", n)
 		}
 	}
 
@@ -252,6 +256,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if o.watch {
 		safe.Go(log, "scenario watcher", nil, func() { watchScenario(baseCtx, a, o.scenario, files, time.Second, log) })
 	}
+	stopSaving := func() {}
+	if o.stateFile != "" && o.stateInterval > 0 {
+		saveCtx, cancelSave := context.WithCancel(baseCtx)
+		saving := make(chan struct{})
+		safe.Go(log, "state file saver", nil, func() {
+			defer close(saving)
+			for clock.Sleep(saveCtx, o.stateInterval) == nil {
+				_ = persist(a, o.stateFile, log)
+			}
+		})
+		stopSaving = func() { cancelSave(); <-saving }
+	}
 	errc := make(chan error, len(servers))
 	for _, s := range servers {
 		go func() {
@@ -279,11 +295,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	if o.stateFile != "" {
-		n, err := saveState(a, o.stateFile)
-		if err != nil {
+		stopSaving()
+		if err := persist(a, o.stateFile, log); err != nil {
 			return fmt.Errorf("--state-file: %w", err)
 		}
-		log.Info("saved tenants", "file", o.stateFile, "tenants", n)
+		log.Info("saved tenants", "file", o.stateFile)
 	}
 	a.Close()
 	log.Info("stopped")
