@@ -468,7 +468,13 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 			}
 			return
 		}
-		r2.Body = io.NopCloser(bytes.NewReader(body))
+		read, ctype := lenientBody(r.Header.Get("Content-Type"), body)
+		if ctype != "" {
+			r2.Header = r2.Header.Clone() // the journal keeps what the client sent
+			r2.Header.Set("Content-Type", ctype)
+		}
+		r2.Body = io.NopCloser(bytes.NewReader(read))
+		r2.ContentLength = int64(len(read))
 		match.Body = body
 	}
 	rec := newRecorder(w, world.Journal.BodyLimit)
