@@ -128,12 +128,14 @@ func (s *Store) issueRefreshLocked(u *User, token string, ttl time.Duration) *Re
 	return rt
 }
 
-// AuthResult is the Cognito AuthenticationResult.
+// AuthResult is the Cognito AuthenticationResult. /public/apitoken runs
+// Cognito's refresh flow (REFRESH_TOKEN_AUTH), whose answer carries no new
+// RefreshToken: the client keeps using the one it has.
 type AuthResult struct {
 	AccessToken  string `json:"AccessToken"`
 	ExpiresIn    int    `json:"ExpiresIn"`
 	IdToken      string `json:"IdToken"`
-	RefreshToken string `json:"RefreshToken"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
 	TokenType    string `json:"TokenType"`
 }
 
@@ -182,7 +184,7 @@ func (s *Store) IssueTokens(refreshToken string) (AuthResult, error) {
 		return AuthResult{}, internalError("%v", err)
 	}
 	u.LastLogin = now.UnixMilli()
-	return AuthResult{AccessToken: accTok, ExpiresIn: int(s.set.TokenTTL / time.Second), IdToken: idTok, RefreshToken: refreshToken, TokenType: "Bearer"}, nil
+	return AuthResult{AccessToken: accTok, ExpiresIn: int(s.set.TokenTTL / time.Second), IdToken: idTok, TokenType: "Bearer"}, nil
 }
 
 // Authenticate checks an IdToken (with or without "Bearer ") as the API
