@@ -18,7 +18,7 @@ func TestFixtureCSV(t *testing.T) {
 	require.NoError(t, err)
 	data, err := os.ReadFile("../../fixtures/somos/bulk-sample.csv")
 	require.NoError(t, err)
-	u, _, err := e.store.NewUpload(br, "bulk-sample.csv")
+	u, err := e.store.NewUpload(br, "bulk-sample.csv")
 	require.NoError(t, err)
 	_, err = e.store.PutUpload(u.Token, data)
 	require.NoError(t, err)

@@ -51,13 +51,13 @@ func handleExport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	d, sig, err := s.NewDownload(c, f.FileID)
+	d, err := s.NewDownload(c, f.FileID)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	ttl := int(downloadURLTTL.Seconds())
-	writeOK(w, exportResponse{Result: "Success", FileID: f.FileID, URL: presign(r, s, "/downloads/"+d.Token, sig, ttl), ExpiresIn: ttl})
+	writeOK(w, exportResponse{Result: "Success", FileID: f.FileID, URL: presign(r, s, "/downloads/"+d.Token, ttl), ExpiresIn: ttl})
 }
 
 func handleDownloadURL(w http.ResponseWriter, r *http.Request) {
@@ -71,13 +71,13 @@ func handleDownloadURL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	d, sig, err := s.NewDownload(callerOf(r), req.FileID)
+	d, err := s.NewDownload(callerOf(r), req.FileID)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	ttl := int(downloadURLTTL.Seconds())
-	writeOK(w, downloadResponse{Result: "Success", URL: presign(r, s, "/downloads/"+d.Token, sig, ttl), ExpiresIn: ttl})
+	writeOK(w, downloadResponse{Result: "Success", URL: presign(r, s, "/downloads/"+d.Token, ttl), ExpiresIn: ttl})
 }
 
 type s3ErrorXML struct {
@@ -116,8 +116,8 @@ func presigned(w http.ResponseWriter, r *http.Request) (*Store, string, bool) {
 		return nil, "", false
 	}
 	token := provider.Vars(r)["token"]
-	if !s.CheckSignature(token, r.URL.Query().Get("X-Amz-Signature")) {
-		writeS3Error(w, &S3Error{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch", Message: "The request signature we calculated does not match the signature you provided."})
+	if e := s.checkPresigned(r.URL.Path, r.URL.Query()); e != nil {
+		writeS3Error(w, e)
 		return nil, "", false
 	}
 	return s, token, true

@@ -2,8 +2,6 @@ package somos
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/telecomsim/simulator/internal/provider"
 )
@@ -109,21 +107,10 @@ func handleNewUpload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	u, sig, err := s.NewUpload(callerOf(r), req.FileName)
+	u, err := s.NewUpload(callerOf(r), req.FileName)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	writeOK(w, uploadResponse{Result: "Success", PreSignedURL: presign(r, s, "/uploads/"+u.Token, sig, int(uploadURLTTL.Seconds()))})
-}
-
-// presign builds an S3-style presigned URL served by the simulator.
-func presign(r *http.Request, s *Store, p, sig string, expires int) string {
-	q := url.Values{}
-	q.Set("X-Amz-Algorithm", "AWS4-HMAC-SHA256")
-	q.Set("X-Amz-Date", s.now().UTC().Format("20060102T150405Z"))
-	q.Set("X-Amz-Expires", strconv.Itoa(expires))
-	q.Set("X-Amz-SignedHeaders", "host")
-	q.Set("X-Amz-Signature", sig)
-	return provider.PinnedBaseURL(r) + p + "?" + q.Encode()
+	writeOK(w, uploadResponse{Result: "Success", PreSignedURL: presign(r, s, "/uploads/"+u.Token, int(uploadURLTTL.Seconds()))})
 }

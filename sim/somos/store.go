@@ -104,12 +104,6 @@ func (s *Store) newUUID() string {
 
 func (s *Store) newHex() string { return hex.EncodeToString(s.nextBytes()) }
 
-func (s *Store) sign(v string) string {
-	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte("url:" + v))
-	return hex.EncodeToString(m.Sum(nil))
-}
-
 func (s *Store) lookup(tfn string) (status, respOrg string, ok bool) {
 	if s.reg == nil {
 		return "", "", false

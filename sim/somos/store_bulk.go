@@ -42,26 +42,19 @@ func (s *Store) visibleFile(c *Caller, f *BulkFile) bool {
 }
 
 // NewUpload issues a presigned upload URL token for a CSV file.
-func (s *Store) NewUpload(c *Caller, fileName string) (Upload, string, error) {
+func (s *Store) NewUpload(c *Caller, fileName string) (Upload, error) {
 	name := strings.TrimSpace(fileName)
 	if name == "" {
-		return Upload{}, "", badRequest("fileName is required")
+		return Upload{}, badRequest("fileName is required")
 	}
 	if strings.ContainsAny(name, `/\`) || !strings.EqualFold(path.Ext(name), ".csv") || len(name) > 255 {
-		return Upload{}, "", badRequest("Invalid fileName %q: only CSV files (name ending in .csv) are allowed", fileName)
+		return Upload{}, badRequest("Invalid fileName %q: only CSV files (name ending in .csv) are allowed", fileName)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := &Upload{Token: s.newHex(), FileName: name, Email: c.Email, ExpiresAt: s.now().Add(uploadURLTTL).UnixMilli()}
 	s.uploads[u.Token] = u
-	return *u, s.sign(u.Token), nil
-}
-
-// CheckSignature reports whether sig is the signature of a URL token.
-func (s *Store) CheckSignature(token, sig string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return sig == s.sign(token)
+	return *u, nil
 }
 
 // uniqueFileIDLocked returns id if no file has it, else id with the first
@@ -531,19 +524,19 @@ func (s *Store) ExportFile(c *Caller, exportType, fileID, entityID string) (Bulk
 
 // NewDownload issues a presigned download URL token for a file, valid one
 // minute.
-func (s *Store) NewDownload(c *Caller, fileID string) (Download, string, error) {
+func (s *Store) NewDownload(c *Caller, fileID string) (Download, error) {
 	if strings.TrimSpace(fileID) == "" {
-		return Download{}, "", badRequest("fileId is required")
+		return Download{}, badRequest("fileId is required")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, ok := s.files[fileID]
 	if !ok || !s.visibleFile(c, f) {
-		return Download{}, "", notFound("File %s not found", fileID)
+		return Download{}, notFound("File %s not found", fileID)
 	}
 	d := &Download{Token: s.newHex(), FileID: fileID, ExpiresAt: s.now().Add(downloadURLTTL).UnixMilli()}
 	s.downloads[d.Token] = d
-	return *d, s.sign(d.Token), nil
+	return *d, nil
 }
 
 // GetDownload serves a presigned download URL: the file name and content.

@@ -257,7 +257,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	br := caller(s, "user@br.example")
 	_, err := s.Create(br, CNAMInput{TFN: str("8339900238"), CNAM: str("ACME")})
 	require.NoError(t, err)
-	u, _, err := s.NewUpload(br, "x.csv")
+	u, err := s.NewUpload(br, "x.csv")
 	require.NoError(t, err)
 	_, err = s.PutUpload(u.Token, []byte("tfn,cnam\n8339900239,BULK\n"))
 	require.NoError(t, err)
