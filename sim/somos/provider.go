@@ -65,6 +65,9 @@ func (p *Provider) NewState(env provider.Env, cfg any) (tenant.State, error) {
 		reg = func() Registry { return get(w) }
 	}
 	s := newStore(env.Clock, reg, c.settings(), secret)
+	if env.World != nil {
+		s.story = env.World.Timeline
+	}
 	s.seed(c,
 		func() (string, string) { return env.Faker.FirstName(), env.Faker.LastName() },
 		func() string { return "+1469555" + env.Faker.Numerify("####") })

@@ -14,6 +14,7 @@ import (
 
 	"github.com/telecomsim/simulator/internal/clock"
 	"github.com/telecomsim/simulator/internal/tenant"
+	"github.com/telecomsim/simulator/internal/timeline"
 )
 
 // Registry is what TFN Identity needs from the TFNRegistry: a number's
@@ -44,8 +45,11 @@ const (
 type Store struct {
 	mu  sync.Mutex
 	clk clock.Clock
-	reg func() Registry
-	set settings
+	// story is the tenant's timeline: bulk files and partner propagation
+	// go there (nil in store tests).
+	story *timeline.Log
+	reg   func() Registry
+	set   settings
 
 	secret    []byte
 	seq       uint64
@@ -258,7 +262,7 @@ func (s *Store) Import(data json.RawMessage) error {
 		}
 	}
 	for _, f := range snap.Files {
-		if f.Status == FileUploaded && f.ProcessDue != 0 {
+		if (f.Status == FileUploaded || f.Status == FileProcessing) && f.ProcessDue != 0 {
 			s.armProcessLocked(f.FileID, f.ProcessDue)
 		}
 	}

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/telecomsim/simulator/internal/timeline"
 )
 
 // CSV columns of bulk uploads and exports (docs/somos.md describes them).
@@ -109,7 +111,7 @@ func (s *Store) PutUpload(token string, body []byte) (string, error) {
 		FileID: id, FileName: u.FileName, FileType: FileCSV, Status: FileUploaded,
 		EntityID: user.EntityID, RespOrgID: user.RespOrgID, CreatedBy: user.Email, CreatedDate: now.UnixMilli(),
 		LastModifiedBy: user.Email, LastModifiedDate: now.UnixMilli(), Content: string(body),
-		ProcessDue: now.Add(s.set.BulkDelay).UnixMilli(), UploaderRole: user.Role,
+		ProcessDue: now.Add(s.set.BulkDelay / 3).UnixMilli(), UploaderRole: user.Role,
 	}
 	s.files[id] = f
 	s.armProcessLocked(id, f.ProcessDue)
@@ -121,14 +123,40 @@ func (s *Store) armProcessLocked(fileID string, due int64) {
 	s.clk.At(time.UnixMilli(due).UTC(), func() { s.processFile(fileID, due) })
 }
 
+// A file is picked up (Processing) a third of bulkProcessing after its
+// upload and done bulkProcessing after it, plus perRowProcessing for every
+// row past the first quickRows: a client's polling loop sees Uploaded, then
+// Processing for a while, longer for longer files.
+const (
+	quickRows        = 100
+	perRowProcessing = 100 * time.Millisecond
+)
+
+// processFile moves a file along on the clock: an Uploaded file is picked
+// up, a Processing one finishes.
 func (s *Store) processFile(fileID string, due int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, ok := s.files[fileID]
-	if !ok || f.Status != FileUploaded || f.ProcessDue != due {
+	if !ok || f.ProcessDue != due {
 		return
 	}
-	s.processLocked(f)
+	switch f.Status {
+	case FileUploaded:
+		rows := strings.Count(strings.TrimRight(f.Content, "\r\n"), "\n") // the data rows, after the header
+		now := s.now()
+		f.Status, f.LastModifiedDate = FileProcessing, now.UnixMilli()
+		done := time.UnixMilli(f.CreatedDate).Add(s.set.BulkDelay + time.Duration(max(0, rows-quickRows))*perRowProcessing)
+		if done.Before(now) {
+			done = now
+		}
+		f.ProcessDue = done.UnixMilli()
+		s.armProcessLocked(f.FileID, f.ProcessDue)
+		s.note(f, "file "+f.FileID+" is processing "+strconv.Itoa(rows)+" rows")
+	case FileProcessing:
+		s.processLocked(f)
+		s.note(f, "file "+f.FileID+" is "+strings.ToLower(f.Status)+": "+f.Message)
+	}
 }
 
 // ProcessNow processes an uploaded file at once (a control lever).
@@ -139,7 +167,7 @@ func (s *Store) ProcessNow(fileID string) (BulkFile, error) {
 	if !ok {
 		return BulkFile{}, notFound("File %s not found", fileID)
 	}
-	if f.Status != FileUploaded {
+	if f.Status != FileUploaded && f.Status != FileProcessing {
 		return BulkFile{}, badRequest("File %s is %s, not waiting to be processed", fileID, f.Status)
 	}
 	s.processLocked(f)
@@ -170,7 +198,11 @@ func (s *Store) processLocked(f *BulkFile) {
 		}
 		return
 	}
+	// Columns are found by their header, in any order; a column the
+	// simulator does not know is ignored and reported in the rejected-rows
+	// file rather than failing the whole file.
 	cols := map[string]int{}
+	var unknown []string
 	for i, h := range header {
 		name := strings.TrimSpace(h)
 		known := ""
@@ -180,8 +212,8 @@ func (s *Store) processLocked(f *BulkFile) {
 			}
 		}
 		if known == "" {
-			f.Status, f.Message = FileFailed, fmt.Sprintf("Unknown column %q in the header row (known columns: %s)", name, strings.Join(csvColumns, ","))
-			return
+			unknown = append(unknown, name)
+			continue
 		}
 		cols[known] = i
 	}
@@ -225,6 +257,13 @@ func (s *Store) processLocked(f *BulkFile) {
 	f.TotalRejected = f.Rejected + f.Validation + f.Error
 	if f.Status != FileFailed {
 		f.Status = FileCompleted
+	}
+	if len(unknown) > 0 {
+		note := fmt.Sprintf("Unknown column(s) %s ignored (known columns: %s)", strings.Join(unknown, ", "), strings.Join(csvColumns, ","))
+		rejected = append([][]string{append(append([]string{}, header...), note)}, rejected...)
+		if f.Message == "" {
+			f.Message = note
+		}
 	}
 	if len(rejected) > 0 {
 		var buf bytes.Buffer
@@ -568,4 +607,10 @@ func (s *Store) File(fileID string) (BulkFile, bool) {
 		return BulkFile{}, false
 	}
 	return *f, true
+}
+
+// note puts a bulk file's step on the tenant's timeline.
+func (s *Store) note(f *BulkFile, summary string) {
+	s.story.Add(timeline.Item{Time: s.now(), Kind: timeline.KindLifecycle, Provider: "somos", Summary: summary,
+		Detail: map[string]string{"fileId": f.FileID, "status": f.Status, "entityID": f.EntityID}})
 }
