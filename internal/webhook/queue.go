@@ -45,6 +45,16 @@ type Queue struct {
 	clients    map[string]*http.Client
 	ctx        context.Context
 	cancel     context.CancelFunc
+	observe    func(Delivery, Attempt)
+}
+
+// Observe calls f after each attempt is recorded, with a copy of the
+// delivery and the attempt (outside the queue's lock). Set it before the
+// first Enqueue.
+func (q *Queue) Observe(f func(Delivery, Attempt)) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.observe = f
 }
 
 // New returns a queue on clk whose jitter is drawn from seed. prefix starts
@@ -299,7 +309,11 @@ func (q *Queue) attempt(id string, at time.Time) {
 		round := q.opt.Attempts - d.AttemptsLeft // attempts made in this round
 		q.armLocked(d, at.Add(q.backoffLocked(round)))
 	}
+	obs, seen := q.observe, d.clone()
 	q.mu.Unlock()
+	if obs != nil {
+		obs(seen, results[0])
+	}
 	q.kick()
 }
 

@@ -238,12 +238,12 @@ func TestNineChangeKinds(t *testing.T) {
 				checkSchema(t, "UnsRch", g.Raw)
 			}
 			if c.rch == 2 {
-				ros := []string{rch[0].Body["RespOrgId"].(string), rch[1].Body["RespOrgId"].(string)}
+				ros := []string{rch[0].Body["respOrgId"].(string), rch[1].Body["respOrgId"].(string)}
 				sort.Strings(ros)
 				assert.Equal(t, []string{"BRSMS", "ZATST"}, ros)
 				assert.Equal(t, "ZATST", rch[0].Body["newRespOrgId"])
 				assert.Equal(t, "WORKING", rch[0].Body["status"])
-				assert.Regexp(t, dtRE, rch[0].Body["effDtTm"])
+				assert.NotContains(t, rch[0].Body, "effDtTm", "the published UNS-RCH has no effDtTm")
 				assert.Equal(t, "BRSMS", rch[0].Body["oldRespOrgId"])
 			}
 			var last map[string]any
@@ -278,8 +278,8 @@ func TestChangeErrorsAndDisconnect(t *testing.T) {
 		{ChangeRequest{Change: "resp-org-change"}, "needs the new respOrg"},
 		{ChangeRequest{Change: "resp-org-change", RespOrg: "BRSMS"}, "already controlled"},
 		{ChangeRequest{Change: "cic-deletion", CIC: "0999"}, "not on the customer record"},
-		{ChangeRequest{Change: "cancel-routing-change"}, "no pending routing change"},
-		{ChangeRequest{Change: "cancel-approval-resend"}, "no approval request"},
+		{ChangeRequest{Change: "cancel-routing-change"}, "needs a pending routing change (02)"},
+		{ChangeRequest{Change: "cancel-approval-resend"}, "needs an approval resend (07)"},
 		{ChangeRequest{Change: "routing-change"}, "needs routing"},
 		{ChangeRequest{Change: "cic-addition", CIC: "0222", EffDtTm: "tomorrow"}, "effDtTm"},
 	}
