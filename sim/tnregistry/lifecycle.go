@@ -196,9 +196,9 @@ func hasSCP(l []SCPResult, id string) bool {
 
 // ApprovalAnswer is a carrier's answer (control API body).
 type ApprovalAnswer struct {
-	CIC      string `json:"cic"`
-	Decision string `json:"decision"`
-	Reason   string `json:"reason,omitempty"`
+	CIC      string `json:"cic" yaml:"cic"`
+	Decision string `json:"decision" yaml:"decision"`
+	Reason   string `json:"reason,omitempty" yaml:"reason"`
 }
 
 // Answer records a carrier's approval or denial of the record's current

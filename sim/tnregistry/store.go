@@ -195,6 +195,9 @@ func (s *State) PutNumber(in NumberInput) (Number, bool, error) {
 		next.LastActDt = s.clock.Now()
 	}
 	s.numbers[d] = &next
+	if exists && (cur.Status == StatusSpare || cur.Status == StatusTransitional) && next.Status == StatusReserved {
+		s.sendRSVLocked(next.RespOrg, []string{d})
+	}
 	return next, !exists, nil
 }
 
