@@ -128,7 +128,9 @@ func (s *State) SCPResend(tfn string, req SCPRequest) (int, error) {
 			s.sendSCPLocked(d, ro, g)
 			continue
 		}
-		s.armLocked(fmt.Sprintf("%s/resend/%d/%d", d, now.UnixNano(), i), now.Add(dl), func() {
+		// Keyed apart from the record's lifecycle timers: a later
+		// version does not cancel an audit already asked for.
+		s.armLocked(fmt.Sprintf("resend/%s/%d/%d", d, now.UnixNano(), i), now.Add(dl), func() {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.sendSCPLocked(d, ro, g)
