@@ -454,9 +454,10 @@ func TestDefaultScenarioScheduledChangeReachesInbox(t *testing.T) {
 	assert.Equal(t, "2026-01-05T09:05Z", body["effDtTm"])
 	assert.Equal(t, "Yes", body["apprReq"])
 	ev := s.Events()
-	require.Len(t, ev, 1)
+	require.Len(t, ev, 2)
 	assert.True(t, ev[0].Done)
 	assert.Empty(t, ev[0].Error)
+	assert.False(t, ev[1].Done, "the Resp Org change comes later")
 
 	// The inbox also receives over HTTP.
 	var r map[string]any
@@ -490,7 +491,13 @@ func TestExportImportKeepsPendingWork(t *testing.T) {
 	require.NoError(t, err)
 	s2.Wait()
 	assert.Len(t, sink.all(), 2, "the imported retry and nothing else reaches the receiver")
-	assert.Len(t, s2.Inbox("demo"), 1, "the imported scheduled event still fires")
+	var types []string
+	for _, m := range s2.Inbox("demo") {
+		types = append(types, m.Type)
+	}
+	// The deletion's version reaches the SCPs (UNS-CRA at 09:04); the
+	// scheduled 01 fires at 09:05.
+	assert.Equal(t, []string{TypeCRA, TypeSNA}, types, "the imported scheduled event still fires")
 	assert.Empty(t, s2.queue.List(webhook.Filter{Status: webhook.StatusPending}))
 }
 
