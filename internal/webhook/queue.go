@@ -45,16 +45,19 @@ type Queue struct {
 	clients    map[string]*http.Client
 	ctx        context.Context
 	cancel     context.CancelFunc
-	observe    func(Delivery, Attempt)
+	begin      func() any
+	observe    func(Delivery, Attempt, any)
+	begun      map[string]any
 }
 
-// Observe calls f after each attempt is recorded, with a copy of the
-// delivery and the attempt (outside the queue's lock). Set it before the
-// first Enqueue.
-func (q *Queue) Observe(f func(Delivery, Attempt)) {
+// Observe calls begin when an attempt starts (under the queue's lock, on
+// the clock's side: keep it short) and done after the attempt is recorded,
+// with a copy of the delivery, the attempt and what begin returned (outside
+// the lock). Set it before the first Enqueue.
+func (q *Queue) Observe(begin func() any, done func(Delivery, Attempt, any)) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.observe = f
+	q.begin, q.observe, q.begun = begin, done, map[string]any{}
 }
 
 // New returns a queue on clk whose jitter is drawn from seed. prefix starts
@@ -224,6 +227,9 @@ func (q *Queue) startLocked(id string, at time.Time) {
 		return
 	}
 	q.inflight++
+	if q.begin != nil {
+		q.begun[id] = q.begin()
+	}
 	go func() {
 		// Whatever happens in the attempt, it is no longer in flight
 		// afterwards, so an advance waiting for deliveries cannot hang on it.
@@ -309,10 +315,11 @@ func (q *Queue) attempt(id string, at time.Time) {
 		round := q.opt.Attempts - d.AttemptsLeft // attempts made in this round
 		q.armLocked(d, at.Add(q.backoffLocked(round)))
 	}
-	obs, seen := q.observe, d.clone()
+	obs, seen, tok := q.observe, d.clone(), q.begun[id]
+	delete(q.begun, id)
 	q.mu.Unlock()
 	if obs != nil {
-		obs(seen, results[0])
+		obs(seen, results[0], tok)
 	}
 	q.kick()
 }

@@ -63,7 +63,7 @@ func (s *State) Reserve(req ReserveRequest) ([]Number, *DeliveryRef, error) {
 // sendRSVLocked sends UNS-RSV for numbers just reserved by ro.
 func (s *State) sendRSVLocked(ro string, tfns []string) *DeliveryRef {
 	for _, d := range tfns {
-		s.noteLocked(d, fmt.Sprintf("%s reserved by %s", dashedTFN(d), ro))
+		s.noteLocked(d, fmt.Sprintf("%s reserved by %s", d, ro))
 	}
 	sub, ok := s.respOrgSubLocked(ro, "rsv")
 	if !ok {

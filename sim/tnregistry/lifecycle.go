@@ -245,7 +245,7 @@ func (s *State) Answer(tfn string, a ApprovalAnswer) (Record, error) {
 	lt := now
 	rec.LastApprRcvDt = &lt
 	s.stopTimerLocked(d + "/appr/" + cic)
-	s.noteLocked(d, fmt.Sprintf("carrier %s %s the record of %s", cic, strings.ToLower(status), dashedTFN(d)))
+	s.noteLocked(d, fmt.Sprintf("carrier %s %s the record of %s", cic, strings.ToLower(status), d))
 	act := actMessage{TfNum: dashedTFN(d), TmplName: rec.TmplName, EffDtTm: fmtDtTm(rec.EffDtTm), RespOrgID: rec.RespOrg, RespTime: fmtDtTm(now)}
 	switch {
 	case status == decisionDenied:
@@ -284,7 +284,7 @@ func (s *State) downloadLocked(rec *Record) {
 	rec.DownloadDue = nil
 	s.stopTimerLocked(rec.TFN + "/download")
 	if len(rec.Approvals) > 0 && !allApproved(rec.Approvals) {
-		s.noteLocked(rec.TFN, fmt.Sprintf("record of %s not downloaded at its effective time: %s", dashedTFN(rec.TFN), appReason(rec.Approvals)))
+		s.noteLocked(rec.TFN, fmt.Sprintf("record of %s not downloaded at its effective time: %s", rec.TFN, appReason(rec.Approvals)))
 		for _, a := range rec.Approvals {
 			sub, ok := s.cicSubLocked(a.CIC, "app")
 			if !ok {
@@ -302,17 +302,17 @@ func (s *State) downloadLocked(rec *Record) {
 	}
 	if rec.HldIndFlag {
 		rec.CustRecStat = CRHold
-		s.noteLocked(rec.TFN, fmt.Sprintf("record of %s held (hldIndFlag): not sent to the SCPs", dashedTFN(rec.TFN)))
+		s.noteLocked(rec.TFN, fmt.Sprintf("record of %s held (hldIndFlag): not sent to the SCPs", rec.TFN))
 		return
 	}
 	if len(s.scps) == 0 {
 		rec.CustRecStat = target
-		s.noteLocked(rec.TFN, fmt.Sprintf("record of %s %s at its effective time (no SCPs configured)", dashedTFN(rec.TFN), target))
+		s.noteLocked(rec.TFN, fmt.Sprintf("record of %s %s at its effective time (no SCPs configured)", rec.TFN, target))
 		return
 	}
 	since := now
 	rec.CustRecStat, rec.SCPResults, rec.SendingSince = CRSending, nil, &since
-	s.noteLocked(rec.TFN, fmt.Sprintf("record of %s sent to %d SCPs", dashedTFN(rec.TFN), len(s.scps)))
+	s.noteLocked(rec.TFN, fmt.Sprintf("record of %s sent to %d SCPs", rec.TFN, len(s.scps)))
 	for _, scp := range s.scps {
 		if scp.After <= 0 {
 			s.scpAnswerLocked(rec, scp)
@@ -364,7 +364,7 @@ func (s *State) scpAnswerLocked(rec *Record, scp SCPConfig) {
 		target = CRActive
 	}
 	rec.CustRecStat, rec.SendingSince = yn(ok, target, CRFailed), nil
-	s.noteLocked(rec.TFN, fmt.Sprintf("record of %s %s after the SCPs answered", dashedTFN(rec.TFN), rec.CustRecStat))
+	s.noteLocked(rec.TFN, fmt.Sprintf("record of %s %s after the SCPs answered", rec.TFN, rec.CustRecStat))
 	sort.Slice(rec.SCPResults, func(i, j int) bool { return rec.SCPResults[i].SCPID < rec.SCPResults[j].SCPID })
 	sub, found := s.respOrgSubLocked(rec.RespOrg, "cra")
 	if !found {

@@ -408,3 +408,26 @@ func TestInboxOrdersMessagesOfOneInstant(t *testing.T) {
 	}
 	assert.Equal(t, []string{`{"n":0}`, `{"n":1}`, `{"n":2}`, `{"n":3}`}, got)
 }
+
+func TestMessagesAndAttemptsOnTheTimeline(t *testing.T) {
+	f := newFixture(t, http.StatusInternalServerError)
+	f.change(t, ChangeRequest{Change: "cic-addition", CIC: "0222"})
+	f.clockAdvance(time.Minute)
+	var got []string
+	for _, it := range f.w.Timeline.Items() {
+		if it.Provider != Name {
+			continue
+		}
+		assert.Equal(t, []string{"8339900238"}, it.Numbers, it.Summary)
+		got = append(got, it.Kind+" "+it.Summary)
+		if it.Kind == "lifecycle" && strings.Contains(it.Summary, "queued") {
+			assert.Equal(t, "uns-sna", it.Detail["type"])
+			assert.Equal(t, "0222", it.Detail["recipient"])
+		}
+	}
+	assert.Equal(t, []string{
+		"lifecycle UNS-SNA for 8339900238 to 0222 queued (uns-000001)",
+		"callback UNS-SNA for 8339900238 uns-000001 attempt 1 failed: HTTP 500",
+		"callback UNS-SNA for 8339900238 uns-000001 attempt 2 delivered",
+	}, got)
+}

@@ -164,6 +164,11 @@ func (s *State) cicSubLocked(cic, typ string) (Subscription, bool) {
 func (s *State) sendLocked(sub Subscription, typ, key string, body any, labels map[string]string) DeliveryRef {
 	b, _ := json.Marshal(body)
 	u := strings.TrimRight(sub.URL, "/") + "/v3/ext/uns/" + typ
+	// The message is noted before its first attempt can start.
+	var seq uint64
+	if s.story != nil {
+		seq = s.story.Mark()
+	}
 	d := s.queue.Enqueue(webhook.Message{
 		Key:    key,
 		Target: webhook.Target{URL: u, CAFile: sub.CAFile, InsecureSkipVerify: sub.InsecureSkipVerify},
@@ -171,21 +176,32 @@ func (s *State) sendLocked(sub Subscription, typ, key string, body any, labels m
 	})
 	if s.story != nil {
 		var nums []string
+		about := ""
 		if key != "" {
-			nums = []string{timeline.Normalize(key)}
+			nums, about = []string{timeline.Normalize(key)}, " for "+key
 		}
-		s.story.Add(timeline.Item{Time: s.clock.Now(), Kind: timeline.KindLifecycle, Provider: Name, Numbers: nums,
-			Summary: fmt.Sprintf("%s to %s queued (%s)", strings.ToUpper(labels["type"]), sub.owner(), d.ID),
+		s.story.Add(timeline.Item{Seq: seq, Time: s.clock.Now(), Kind: timeline.KindLifecycle, Provider: Name, Numbers: nums,
+			Summary: fmt.Sprintf("%s%s to %s queued (%s)", strings.ToUpper(labels["type"]), about, sub.owner(), d.ID),
 			Detail:  map[string]string{"id": d.ID, "type": labels["type"], "recipient": sub.owner(), "url": u, "body": string(b)}})
 	}
 	return DeliveryRef{ID: d.ID, Type: labels["type"], CIC: sub.CIC, RespOrg: sub.RespOrg, URL: u}
 }
 
-// noteAttempt puts a delivery attempt's outcome on the timeline.
-func (s *State) noteAttempt(d webhook.Delivery, a webhook.Attempt) {
+// markAttempt takes the timeline position of an attempt as it starts.
+func (s *State) markAttempt() any {
+	if s.story == nil {
+		return uint64(0)
+	}
+	return s.story.Mark()
+}
+
+// noteAttempt puts a delivery attempt's outcome on the timeline, where the
+// attempt started.
+func (s *State) noteAttempt(d webhook.Delivery, a webhook.Attempt, mark any) {
 	if s.story == nil {
 		return
 	}
+	seq, _ := mark.(uint64)
 	outcome := "delivered"
 	switch {
 	case a.Error != "":
@@ -194,10 +210,11 @@ func (s *State) noteAttempt(d webhook.Delivery, a webhook.Attempt) {
 		outcome = fmt.Sprintf("failed: HTTP %d", a.Status)
 	}
 	var nums []string
+	about := ""
 	if t := d.Labels["tfn"]; t != "" {
-		nums = []string{timeline.Normalize(t)}
+		nums, about = []string{timeline.Normalize(t)}, " for "+t
 	}
-	s.story.Add(timeline.Item{Time: a.Time, Kind: timeline.KindCallback, Provider: Name, Numbers: nums,
-		Summary: fmt.Sprintf("%s %s attempt %d %s", strings.ToUpper(d.Labels["type"]), d.ID, a.N, outcome),
+	s.story.Add(timeline.Item{Seq: seq, Time: a.Time, Kind: timeline.KindCallback, Provider: Name, Numbers: nums,
+		Summary: fmt.Sprintf("%s%s %s attempt %d %s", strings.ToUpper(d.Labels["type"]), about, d.ID, a.N, outcome),
 		Detail:  map[string]string{"id": d.ID, "type": d.Labels["type"], "url": a.URL, "status": fmt.Sprint(a.Status), "attempt": fmt.Sprint(a.N)}})
 }

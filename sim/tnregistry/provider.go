@@ -71,7 +71,7 @@ func newStateFrom(env provider.Env, c *config) (*State, error) {
 		s.queue.SetLogger(env.Logger)
 	}
 	s.queue.HandleLocal("inbox", s.inboxHandler())
-	s.queue.Observe(s.noteAttempt)
+	s.queue.Observe(s.markAttempt, s.noteAttempt)
 	if env.World != nil {
 		s.story = env.World.Timeline
 	}
