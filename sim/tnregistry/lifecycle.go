@@ -61,6 +61,10 @@ func (s *State) afterChangeLocked(rec *Record, kind string, involved []string, _
 	if versionKinds[kind] {
 		s.stopTimersLocked(rec.TFN)
 		rec.Approvals, rec.SCPResults = nil, nil
+		if (kind == ChangeCICDeletion || kind == ChangeRespOrgChange) && rec.ApprStat == ApprPending {
+			// The approvals asked for the version this one replaces.
+			rec.ApprReq, rec.ApprStat = false, ApprNotRequired
+		}
 		if len(s.scps) > 0 || rec.CustRecStat == CRPending {
 			due := rec.EffDtTm
 			rec.DownloadDue = &due
@@ -371,19 +375,21 @@ func (s *State) scpAnswerLocked(rec *Record, scp SCPConfig) {
 		return
 	}
 	s.craSeq++
+	rt, _ := s.routingLocked(rec)
 	msg := craMessage{TfNum: dashedTFN(rec.TFN), TmplName: rec.TmplName, EffDtTm: fmtDtTm(rec.EffDtTm), RespOrgID: rec.RespOrg,
 		MsgID: fmt.Sprintf("%010d", s.craSeq), OrigRespOrgID: rec.RespOrg, CustRecStat: rec.CustRecStat,
-		CustRecSize: fmt.Sprint(recordSize(rec)), ApprStat: rec.ApprStat, SCPResult: []craResult{}}
+		CustRecSize: fmt.Sprint(routingSize(rt)), ApprStat: rec.ApprStat, SCPResult: []craResult{}}
 	for _, r := range rec.SCPResults {
 		msg.SCPResult = append(msg.SCPResult, craResult{SCPID: r.SCPID, Result: r.Result, DtTm: fmtDtTm(r.DtTm)})
 	}
 	s.sendLocked(sub, "cra", rec.TFN, msg, map[string]string{"type": TypeCRA, "tfn": rec.TFN, "respOrg": rec.RespOrg})
 }
 
-// recordSize is the size of the record's routing: the summed length of its
+// routingSize is the size of a record's routing (its template's for a
+// Pointer Record): the summed length of its
 // carriers, destinations, CPR cells and AOS labels (the registry's own
 // measure is not published).
-func recordSize(rec *Record) int {
+func routingSize(rec *Routing) int {
 	n := 0
 	for _, c := range rec.cics() {
 		n += len(c) + 1

@@ -1,6 +1,7 @@
 package tnregistry
 
 import (
+	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"
@@ -430,4 +431,25 @@ func TestMessagesAndAttemptsOnTheTimeline(t *testing.T) {
 		"callback UNS-SNA for 8339900238 uns-000001 attempt 1 failed: HTTP 500",
 		"callback UNS-SNA for 8339900238 uns-000001 attempt 2 delivered",
 	}, got)
+}
+
+func TestExportImportKeepsApprovalsAndDownload(t *testing.T) {
+	yes := true
+	f := lifecycleFixture(t, "success")
+	f.change(t, ChangeRequest{Change: "cic-addition", CIC: "0222", ApprReq: &yes, EffDtTm: "2026-01-05T10:00Z"})
+	raw, err := json.Marshal(f.s.Export())
+	require.NoError(t, err)
+
+	g := lifecycleFixture(t, "success")
+	_, err = g.w.Clock.Set(f.w.Clock.Now())
+	require.NoError(t, err)
+	require.NoError(t, g.s.Import(raw))
+	g.clockAdvance(10 * time.Minute)
+	assert.Len(t, byPath(g.ro.all(), "/v3/ext/uns/act"), 0, "the imported subscriptions are the old world's receivers")
+	assert.Len(t, byPath(f.ro.all(), "/v3/ext/uns/act"), 1, "the imported policy answer fires in the new world")
+	g.clockAdvance(55 * time.Minute)
+	rec, err := g.s.Record("8339900238")
+	require.NoError(t, err)
+	assert.Equal(t, CRActive, rec.CustRecStat, "the imported download happened at its effective time")
+	assert.Len(t, byPath(f.ro.all(), "/v3/ext/uns/cra"), 1)
 }
