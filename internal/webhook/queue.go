@@ -263,6 +263,7 @@ func (q *Queue) attempt(id string, at time.Time) {
 	q.mu.Lock()
 	d := q.deliveries[id]
 	if d == nil || d.Status != StatusPending || q.closed {
+		delete(q.begun, id)
 		q.mu.Unlock()
 		return
 	}
@@ -297,6 +298,7 @@ func (q *Queue) attempt(id string, at time.Time) {
 	if q.closed || q.deliveries[id] != d || d.Status != StatusPending {
 		// Shut down (the delivery stays pending in the exported state) or
 		// dropped meanwhile.
+		delete(q.begun, id)
 		q.mu.Unlock()
 		return
 	}
