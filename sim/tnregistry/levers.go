@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -16,9 +17,13 @@ type ReserveRequest struct {
 	TFNs    []string `json:"tfns" yaml:"tfns"`
 }
 
-// maxReserve bounds one reservation, as the registry's multi-number
-// reservation does.
-const maxReserve = 1000
+// Bounds: one reservation, as the registry's multi-number reservation
+// does; SCP audit answers waiting on the clock; Resp Orgs with limits.
+const (
+	maxReserve       = 1000
+	maxPendingAudits = 1000
+	maxLimitRespOrgs = 10000
+)
 
 // Reserve takes SPARE or TRANSITIONAL numbers to RESERVED for a Resp Org
 // and sends it one UNS-RSV listing them. Nothing changes when any number
@@ -112,6 +117,15 @@ func (s *State) SCPResend(tfn string, req SCPRequest) (int, error) {
 	if len(s.scps) == 0 {
 		return 0, conflict("no SCPs are configured (scenario tnregistry.scps): there is nothing to resend to")
 	}
+	pending := 0
+	for k := range s.timers {
+		if strings.HasPrefix(k, "resend/") {
+			pending++
+		}
+	}
+	if pending+len(s.scps) > maxPendingAudits {
+		return 0, conflict(fmt.Sprintf("%d SCP audit answers are already pending: try again once they arrive", pending))
+	}
 	groups := map[time.Duration][]SCPConfig{}
 	for _, scp := range s.scps {
 		groups[scp.After.D()] = append(groups[scp.After.D()], scp)
@@ -122,6 +136,7 @@ func (s *State) SCPResend(tfn string, req SCPRequest) (int, error) {
 	}
 	sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
 	now := s.clock.Now()
+	s.auditSeq++
 	for i, dl := range delays {
 		g := groups[dl]
 		if dl == 0 {
@@ -130,7 +145,7 @@ func (s *State) SCPResend(tfn string, req SCPRequest) (int, error) {
 		}
 		// Keyed apart from the record's lifecycle timers: a later
 		// version does not cancel an audit already asked for.
-		s.armLocked(fmt.Sprintf("resend/%s/%d/%d", d, now.UnixNano(), i), now.Add(dl), func() {
+		s.armLocked(fmt.Sprintf("resend/%s/%d/%d", d, s.auditSeq, i), now.Add(dl), func() {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.sendSCPLocked(d, ro, g)
@@ -189,6 +204,9 @@ func (s *State) SetLimits(req LimitsRequest) (AutomationLimits, *DeliveryRef, er
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, had := s.limits[ro]
+	if !had && len(s.limits) >= maxLimitRespOrgs {
+		return AutomationLimits{}, nil, conflict(fmt.Sprintf("automation limits are kept for at most %d Resp Orgs", maxLimitRespOrgs))
+	}
 	s.limits[ro] = req.AutomationLimits
 	if had && old == req.AutomationLimits {
 		return old, nil, nil

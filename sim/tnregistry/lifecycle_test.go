@@ -453,3 +453,36 @@ func TestExportImportKeepsApprovalsAndDownload(t *testing.T) {
 	assert.Equal(t, CRActive, rec.CustRecStat, "the imported download happened at its effective time")
 	assert.Len(t, byPath(f.ro.all(), "/v3/ext/uns/cra"), 1)
 }
+
+func TestLeverBoundsAndBadInput(t *testing.T) {
+	f := lifecycleFixture(t, "success")
+	for i := 0; i < maxPendingAudits/2; i++ {
+		_, err := f.s.SCPResend("8339900238", SCPRequest{})
+		require.NoError(t, err)
+	}
+	_, err := f.s.SCPResend("8339900238", SCPRequest{})
+	assert.ErrorContains(t, err, "already pending", "SCP audit answers waiting on the clock are bounded")
+
+	cases := []struct {
+		name string
+		run  func() error
+		want string
+	}{
+		{"limit too large", func() error {
+			_, _, err := f.s.SetLimits(LimitsRequest{RespOrg: "BRSMS", AutomationLimits: AutomationLimits{MNQ: 100000000}})
+			return err
+		}, "0 to 99999999"},
+		{"bad Resp Org", func() error { _, _, err := f.s.SetLimits(LimitsRequest{RespOrg: "BR"}); return err }, "respOrg"},
+		{"reserve nothing", func() error { _, _, err := f.s.Reserve(ReserveRequest{RespOrg: "BRSMS"}); return err }, "tfns"},
+		{"reserve unknown number", func() error {
+			_, _, err := f.s.Reserve(ReserveRequest{RespOrg: "BRSMS", TFNs: []string{"8889990000"}})
+			return err
+		}, "not in the registry"},
+		{"answer without a decision", func() error { _, err := f.s.Answer("8339900238", ApprovalAnswer{CIC: "0222"}); return err }, "decision"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.ErrorContains(t, c.run(), c.want)
+		})
+	}
+}

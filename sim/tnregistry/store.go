@@ -35,6 +35,7 @@ type State struct {
 	scps     []SCPConfig
 	timers   map[string]recordTimer
 	timerGen uint64
+	auditSeq uint64
 	craSeq   int
 	limits   map[string]AutomationLimits
 }
