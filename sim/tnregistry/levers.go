@@ -164,8 +164,11 @@ func (s *State) sendSCPLocked(tfn, ro string, g []SCPConfig) {
 		SCPResult: []scpResult{}, CRResendAuditResults: []resendResult{{CallbackDestList: []callbackDest{destOf(sub.URL)}}}}
 	for _, scp := range g {
 		code := "SUCCESS"
-		if scp.Result == "failure" {
+		switch scp.Result {
+		case "failure":
 			code = "FAILURE"
+		case "none":
+			code = scpNoResponse
 		}
 		msg.SCPResult = append(msg.SCPResult, scpResult{SCPID: scp.ID, ResultCode: code})
 	}

@@ -29,7 +29,8 @@ type SCPConfig struct {
 	ID string `json:"id" yaml:"id"`
 	// After is how long the SCP takes to answer (at most 15 minutes).
 	After scenario.Duration `json:"after" yaml:"after"`
-	// Result is success (default) or failure.
+	// Result is success (default), failure or none (never answers: the
+	// download reports NO RESPONSE after 15 minutes).
 	Result string `json:"result" yaml:"result"`
 }
 
@@ -137,8 +138,12 @@ func (s *State) armRecordLocked(rec *Record) {
 		})
 	}
 	if rec.CustRecStat == CRSending && rec.SendingSince != nil {
+		silent := false
 		for _, scp := range s.scps {
-			if hasSCP(rec.SCPResults, scp.ID) {
+			if scp.Result == "none" {
+				silent = true
+			}
+			if hasSCP(rec.SCPResults, scp.ID) || scp.Result == "none" {
 				continue
 			}
 			scp := scp
@@ -147,6 +152,22 @@ func (s *State) armRecordLocked(rec *Record) {
 				defer s.mu.Unlock()
 				if r := s.records[tfn]; r != nil && r.CustRecStat == CRSending {
 					s.scpAnswerLocked(r, scp)
+				}
+			})
+		}
+		if silent {
+			// The registry stops waiting for SCPs after its nominal
+			// 15 minutes and reports what it has.
+			s.armLocked(tfn+"/scp-deadline", rec.SendingSince.Add(maxSCPDelay), func() {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				if r := s.records[tfn]; r != nil && r.CustRecStat == CRSending && r.SendingSince != nil {
+					for _, scp := range s.scps {
+						if !hasSCP(r.SCPResults, scp.ID) {
+							r.SCPResults = append(r.SCPResults, SCPResult{SCPID: scp.ID, Result: scpNoResponse, DtTm: s.clock.Now()})
+						}
+					}
+					s.settleLocked(r)
 				}
 			})
 		}
@@ -318,7 +339,7 @@ func (s *State) downloadLocked(rec *Record) {
 	rec.CustRecStat, rec.SCPResults, rec.SendingSince = CRSending, nil, &since
 	s.noteLocked(rec.TFN, fmt.Sprintf("record of %s sent to %d SCPs", rec.TFN, len(s.scps)))
 	for _, scp := range s.scps {
-		if scp.After <= 0 {
+		if scp.After <= 0 && scp.Result != "none" {
 			s.scpAnswerLocked(rec, scp)
 		}
 	}
@@ -356,18 +377,32 @@ func (s *State) scpAnswerLocked(rec *Record, scp SCPConfig) {
 		res = "FAILURE"
 	}
 	rec.SCPResults = append(rec.SCPResults, SCPResult{SCPID: scp.ID, Result: res, DtTm: s.clock.Now()})
-	if len(rec.SCPResults) < len(s.scps) {
-		return
+	if len(rec.SCPResults) == len(s.scps) {
+		s.settleLocked(rec)
 	}
-	ok := true
+}
+
+// scpNoResponse is the result of an SCP that did not answer in time.
+const scpNoResponse = "NO RESPONSE"
+
+// settleLocked ends a download once every SCP has a result: ACTIVE (or
+// DISCONNECT) when all succeeded, FAILED when one failed, still SENDING
+// when one never answered; then UNS-CRA.
+func (s *State) settleLocked(rec *Record) {
+	stat := rec.TargetStat
+	if stat == "" {
+		stat = CRActive
+	}
 	for _, r := range rec.SCPResults {
-		ok = ok && r.Result == "SUCCESS"
+		switch {
+		case r.Result == "FAILURE":
+			stat = CRFailed
+		case r.Result == scpNoResponse && stat != CRFailed:
+			stat = CRSending
+		}
 	}
-	target := rec.TargetStat
-	if target == "" {
-		target = CRActive
-	}
-	rec.CustRecStat, rec.SendingSince = yn(ok, target, CRFailed), nil
+	rec.CustRecStat, rec.SendingSince = stat, nil
+	s.stopTimerLocked(rec.TFN + "/scp-deadline")
 	s.noteLocked(rec.TFN, fmt.Sprintf("record of %s %s after the SCPs answered", rec.TFN, rec.CustRecStat))
 	sort.Slice(rec.SCPResults, func(i, j int) bool { return rec.SCPResults[i].SCPID < rec.SCPResults[j].SCPID })
 	sub, found := s.respOrgSubLocked(rec.RespOrg, "cra")

@@ -152,9 +152,11 @@ func TestApprovalsThenDownloadWithCRA(t *testing.T) {
 	cases := []struct {
 		scp2, stat string
 		results    []string
+		wait       time.Duration // after SCP2's delay until UNS-CRA
 	}{
 		{scp2: "success", stat: CRActive, results: []string{"SUCCESS", "SUCCESS"}},
 		{scp2: "failure", stat: CRFailed, results: []string{"SUCCESS", "FAILURE"}},
+		{scp2: "none", stat: CRSending, results: []string{"SUCCESS", "NO RESPONSE"}, wait: 10 * time.Minute},
 	}
 	for _, c := range cases {
 		t.Run(c.scp2, func(t *testing.T) {
@@ -184,6 +186,10 @@ func TestApprovalsThenDownloadWithCRA(t *testing.T) {
 			f.clockAdvance(2 * time.Minute)
 			assert.Empty(t, byPath(f.ro.all(), "/v3/ext/uns/cra"), "UNS-CRA waits for every SCP")
 			f.clockAdvance(3 * time.Minute)
+			if c.wait > 0 {
+				assert.Empty(t, byPath(f.ro.all(), "/v3/ext/uns/cra"), "a silent SCP is waited for up to 15 minutes")
+				f.clockAdvance(c.wait)
+			}
 			cras := byPath(f.ro.all(), "/v3/ext/uns/cra")
 			require.Len(t, cras, 1)
 			checkSchema(t, "UnsCra", cras[0].Raw)
@@ -198,7 +204,7 @@ func TestApprovalsThenDownloadWithCRA(t *testing.T) {
 				assert.Equal(t, c.results[i], m["result"])
 			}
 			assert.Equal(t, "2026-01-05T10:02Z", res[0].(map[string]any)["dtTm"])
-			assert.Equal(t, "2026-01-05T10:05Z", res[1].(map[string]any)["dtTm"])
+			assert.Equal(t, fmtDtTm(time.Date(2026, 1, 5, 10, 5, 0, 0, time.UTC).Add(c.wait)), res[1].(map[string]any)["dtTm"])
 			rec, _ = f.s.Record("8339900238")
 			assert.Equal(t, c.stat, rec.CustRecStat)
 			assert.Empty(t, byPath(f.a.all(), "/v3/ext/uns/app"), "no UNS-APP when every carrier approved")

@@ -372,8 +372,8 @@ func configureRecords(sec scenario.Section, c *Config, out *config, byTFN map[st
 			ps = append(ps, sec.At(path+".id", "duplicate SCP "+scp.ID))
 		case scp.After < 0 || scp.After.D() > maxSCPDelay:
 			ps = append(ps, sec.At(path+".after", "from 0 to 15m (the registry's nominal download window)"))
-		case scp.Result != "" && scp.Result != "success" && scp.Result != "failure":
-			ps = append(ps, sec.At(path+".result", `want "success" or "failure"`))
+		case scp.Result != "" && scp.Result != "success" && scp.Result != "failure" && scp.Result != "none":
+			ps = append(ps, sec.At(path+".result", `want "success", "failure" or "none" (never answers)`))
 		default:
 			seenSCP[scp.ID] = true
 			out.scps = append(out.scps, scp)
