@@ -47,7 +47,7 @@ var versionKinds = map[string]bool{ChangeCICAddition: true, ChangeRoutingChange:
 
 // afterChangeLocked opens approvals and arms the download of the version a
 // change made, or cancels them when the change withdrew the version.
-func (s *State) afterChangeLocked(rec *Record, kind string, involved []string, _ bool) {
+func (s *State) afterChangeLocked(rec *Record, kind string, involved []string) {
 	now := s.clock.Now()
 	switch kind {
 	case ChangeCancelCICAddition, ChangeCancelRoutingChange, ChangePendingCRDeleted, ChangeCancelApprovalResend:

@@ -323,7 +323,7 @@ func (s *State) ApplyChange(tfn string, req ChangeRequest) (ChangeResult, error)
 	if hasTmpl {
 		ptr = s.ptrCountLocked(rec.TmplName)
 	}
-	s.afterChangeLocked(rec, kind, involved, tmplWork.TmplName != "")
+	s.afterChangeLocked(rec, kind, involved)
 	res.Record = rec.clone()
 	for _, c := range involved {
 		sub, ok := s.cicSubLocked(c, "sna")
