@@ -45,6 +45,19 @@ type Queue struct {
 	clients    map[string]*http.Client
 	ctx        context.Context
 	cancel     context.CancelFunc
+	begin      func() any
+	observe    func(Delivery, Attempt, any)
+	begun      map[string]any
+}
+
+// Observe calls begin when an attempt starts (under the queue's lock, on
+// the clock's side: keep it short) and done after the attempt is recorded,
+// with a copy of the delivery, the attempt and what begin returned (outside
+// the lock). Set it before the first Enqueue.
+func (q *Queue) Observe(begin func() any, done func(Delivery, Attempt, any)) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.begin, q.observe, q.begun = begin, done, map[string]any{}
 }
 
 // New returns a queue on clk whose jitter is drawn from seed. prefix starts
@@ -214,6 +227,9 @@ func (q *Queue) startLocked(id string, at time.Time) {
 		return
 	}
 	q.inflight++
+	if q.begin != nil {
+		q.begun[id] = q.begin()
+	}
 	go func() {
 		// Whatever happens in the attempt, it is no longer in flight
 		// afterwards, so an advance waiting for deliveries cannot hang on it.
@@ -247,6 +263,7 @@ func (q *Queue) attempt(id string, at time.Time) {
 	q.mu.Lock()
 	d := q.deliveries[id]
 	if d == nil || d.Status != StatusPending || q.closed {
+		delete(q.begun, id)
 		q.mu.Unlock()
 		return
 	}
@@ -281,6 +298,7 @@ func (q *Queue) attempt(id string, at time.Time) {
 	if q.closed || q.deliveries[id] != d || d.Status != StatusPending {
 		// Shut down (the delivery stays pending in the exported state) or
 		// dropped meanwhile.
+		delete(q.begun, id)
 		q.mu.Unlock()
 		return
 	}
@@ -299,7 +317,12 @@ func (q *Queue) attempt(id string, at time.Time) {
 		round := q.opt.Attempts - d.AttemptsLeft // attempts made in this round
 		q.armLocked(d, at.Add(q.backoffLocked(round)))
 	}
+	obs, seen, tok := q.observe, d.clone(), q.begun[id]
+	delete(q.begun, id)
 	q.mu.Unlock()
+	if obs != nil {
+		obs(seen, results[0], tok)
+	}
 	q.kick()
 }
 

@@ -31,15 +31,16 @@ func (s *Server) State(name string, v any) {
 }
 
 // Subscribe registers (or replaces) carrier cic's TFNRegistry GNA
-// subscription: UNS-SNA messages for records that name the CIC are POSTed to
-// url + "/v3/ext/uns/sna". url is an http(s) receiver or an Inbox's URL.
+// subscription: UNS-SNA and UNS-APP messages for records that name the CIC
+// are POSTed to url + "/v3/ext/uns/sna" and "/app". url is an http(s)
+// receiver or an Inbox's URL.
 func (s *Server) Subscribe(cic, url string) {
 	s.t.Helper()
 	s.do(http.MethodPost, "/tnregistry/subscriptions", map[string]string{"cic": cic, "url": url}, 0, nil)
 }
 
-// SubscribeRespOrg registers a Resp Org's subscription for UNS-RCH messages
-// (Resp Org changes), POSTed to url + "/v3/ext/uns/rch".
+// SubscribeRespOrg registers a Resp Org's GUN/GAN subscription: UNS-RSV,
+// RCH, ACT, SCP, ASL and CRA messages, POSTed to url + "/v3/ext/uns/<type>".
 func (s *Server) SubscribeRespOrg(respOrg, url string) {
 	s.t.Helper()
 	s.do(http.MethodPost, "/tnregistry/subscriptions", map[string]string{"respOrg": respOrg, "url": url}, 0, nil)
@@ -102,6 +103,28 @@ func (s *Server) SetNumber(tfn, status, respOrg string) {
 		body["respOrg"] = respOrg
 	}
 	s.do(http.MethodPost, "/tnregistry/numbers", body, 0, nil)
+}
+
+// Approve answers, as carrier cic, the open approval request of tfn's
+// customer record: UNS-ACT goes to the Resp Org once every carrier approved.
+func (s *Server) Approve(tfn, cic string) {
+	s.t.Helper()
+	s.do(http.MethodPost, "/tnregistry/records/"+url.PathEscape(tfn)+"/approvals", map[string]string{"cic": cic, "decision": "approve"}, 0, nil)
+}
+
+// Deny refuses, as carrier cic, tfn's open approval request: UNS-ACT
+// (apprInf 02) goes to the Resp Org, and UNS-APP to the carriers at the
+// record's effective time.
+func (s *Server) Deny(tfn, cic, reason string) {
+	s.t.Helper()
+	s.do(http.MethodPost, "/tnregistry/records/"+url.PathEscape(tfn)+"/approvals", map[string]string{"cic": cic, "decision": "deny", "reason": reason}, 0, nil)
+}
+
+// Reserve takes SPARE or TRANSITIONAL numbers to RESERVED for respOrg,
+// which gets one UNS-RSV listing them.
+func (s *Server) Reserve(respOrg string, tfns ...string) {
+	s.t.Helper()
+	s.do(http.MethodPost, "/tnregistry/reservations", map[string]any{"respOrg": respOrg, "tfns": tfns}, 0, nil)
 }
 
 // post sends a JSON request to a provider route and decodes the answer,

@@ -238,12 +238,12 @@ func TestNineChangeKinds(t *testing.T) {
 				checkSchema(t, "UnsRch", g.Raw)
 			}
 			if c.rch == 2 {
-				ros := []string{rch[0].Body["RespOrgId"].(string), rch[1].Body["RespOrgId"].(string)}
+				ros := []string{rch[0].Body["respOrgId"].(string), rch[1].Body["respOrgId"].(string)}
 				sort.Strings(ros)
 				assert.Equal(t, []string{"BRSMS", "ZATST"}, ros)
 				assert.Equal(t, "ZATST", rch[0].Body["newRespOrgId"])
 				assert.Equal(t, "WORKING", rch[0].Body["status"])
-				assert.Regexp(t, dtRE, rch[0].Body["effDtTm"])
+				assert.NotContains(t, rch[0].Body, "effDtTm", "the published UNS-RCH has no effDtTm")
 				assert.Equal(t, "BRSMS", rch[0].Body["oldRespOrgId"])
 			}
 			var last map[string]any
@@ -278,8 +278,8 @@ func TestChangeErrorsAndDisconnect(t *testing.T) {
 		{ChangeRequest{Change: "resp-org-change"}, "needs the new respOrg"},
 		{ChangeRequest{Change: "resp-org-change", RespOrg: "BRSMS"}, "already controlled"},
 		{ChangeRequest{Change: "cic-deletion", CIC: "0999"}, "not on the customer record"},
-		{ChangeRequest{Change: "cancel-routing-change"}, "no pending routing change"},
-		{ChangeRequest{Change: "cancel-approval-resend"}, "no approval request"},
+		{ChangeRequest{Change: "cancel-routing-change"}, "needs a pending routing change (02)"},
+		{ChangeRequest{Change: "cancel-approval-resend"}, "needs an approval resend (07)"},
 		{ChangeRequest{Change: "routing-change"}, "needs routing"},
 		{ChangeRequest{Change: "cic-addition", CIC: "0222", EffDtTm: "tomorrow"}, "effDtTm"},
 	}
@@ -454,9 +454,10 @@ func TestDefaultScenarioScheduledChangeReachesInbox(t *testing.T) {
 	assert.Equal(t, "2026-01-05T09:05Z", body["effDtTm"])
 	assert.Equal(t, "Yes", body["apprReq"])
 	ev := s.Events()
-	require.Len(t, ev, 1)
+	require.Len(t, ev, 2)
 	assert.True(t, ev[0].Done)
 	assert.Empty(t, ev[0].Error)
+	assert.False(t, ev[1].Done, "the Resp Org change comes later")
 
 	// The inbox also receives over HTTP.
 	var r map[string]any
@@ -490,7 +491,13 @@ func TestExportImportKeepsPendingWork(t *testing.T) {
 	require.NoError(t, err)
 	s2.Wait()
 	assert.Len(t, sink.all(), 2, "the imported retry and nothing else reaches the receiver")
-	assert.Len(t, s2.Inbox("demo"), 1, "the imported scheduled event still fires")
+	var types []string
+	for _, m := range s2.Inbox("demo") {
+		types = append(types, m.Type)
+	}
+	// The deletion's version reaches the SCPs (UNS-CRA at 09:04); the
+	// scheduled 01 fires at 09:05.
+	assert.Equal(t, []string{TypeCRA, TypeSNA}, types, "the imported scheduled event still fires")
 	assert.Empty(t, s2.queue.List(webhook.Filter{Status: webhook.StatusPending}))
 }
 

@@ -84,6 +84,16 @@ type Record struct {
 	RecordData
 	EffDtTm       time.Time  `json:"effDtTm"`
 	LastApprRcvDt *time.Time `json:"lastApprRcvDt,omitempty"`
+	// Approvals are the carriers' answers for the current version.
+	Approvals []Approval `json:"approvals,omitempty"`
+	// DownloadDue is when the current version goes to the SCPs; nil once
+	// downloaded (or when nothing waits).
+	DownloadDue *time.Time  `json:"downloadDue,omitempty"`
+	SCPResults  []SCPResult `json:"scpResults,omitempty"`
+	// TargetStat is the status the version takes once downloaded (ACTIVE or
+	// DISCONNECT); SendingSince is when the download started.
+	TargetStat   string     `json:"targetStat,omitempty"`
+	SendingSince *time.Time `json:"sendingSince,omitempty"`
 	// Prev is the routing before the latest CIC addition or routing change,
 	// restored by a cancel or a pending-CR deletion.
 	Prev         *Routing  `json:"prev,omitempty"`
@@ -333,20 +343,93 @@ func (r *Record) clone() Record {
 		t := *r.LastApprRcvDt
 		c.LastApprRcvDt = &t
 	}
+	c.Approvals = cloneSlice(r.Approvals)
+	c.SCPResults = cloneSlice(r.SCPResults)
+	if r.DownloadDue != nil {
+		t := *r.DownloadDue
+		c.DownloadDue = &t
+	}
+	if r.SendingSince != nil {
+		t := *r.SendingSince
+		c.SendingSince = &t
+	}
 	return c
 }
 
 // Subscription is a GNA registration: a carrier's callback base URL for one
 // CIC (UNS-SNA), or a Resp Org's for UNS-RCH.
 type Subscription struct {
-	CIC                string    `json:"cic,omitempty" yaml:"cic"`
-	RespOrg            string    `json:"respOrg,omitempty" yaml:"respOrg"`
-	URL                string    `json:"url" yaml:"url"`
-	CAFile             string    `json:"caFile,omitempty" yaml:"caFile"`
-	InsecureSkipVerify bool      `json:"insecureSkipVerify,omitempty" yaml:"insecureSkipVerify"`
-	NetworkID          string    `json:"networkId,omitempty" yaml:"networkId"`
-	Restricted         bool      `json:"restricted,omitempty" yaml:"restricted"`
-	CreatedAt          time.Time `json:"createdAt" yaml:"-"`
+	CIC                string `json:"cic,omitempty" yaml:"cic"`
+	RespOrg            string `json:"respOrg,omitempty" yaml:"respOrg"`
+	URL                string `json:"url" yaml:"url"`
+	CAFile             string `json:"caFile,omitempty" yaml:"caFile"`
+	InsecureSkipVerify bool   `json:"insecureSkipVerify,omitempty" yaml:"insecureSkipVerify"`
+	NetworkID          string `json:"networkId,omitempty" yaml:"networkId"`
+	Restricted         bool   `json:"restricted,omitempty" yaml:"restricted"`
+	// Messages are the message types wanted ("sna", "app" for a CIC: the
+	// GNA page; "rsv", "rch", "act", "scp", "asl" (GUN) and "cra" (GAN) for
+	// a Resp Org); empty: all of them.
+	Messages []string `json:"messages,omitempty" yaml:"messages"`
+	// Changes are the UNS-SNA change codes ("01".."09") a CIC wants; empty:
+	// all.
+	Changes   []string  `json:"changes,omitempty" yaml:"changes"`
+	CreatedAt time.Time `json:"createdAt" yaml:"-"`
+}
+
+// Approval is one involved carrier's answer to an approval request.
+type Approval struct {
+	CIC string `json:"cic"`
+	// Status is PENDING, APPROVED or DENIED.
+	Status      string     `json:"status"`
+	Reason      string     `json:"reason,omitempty"`
+	RequestedAt time.Time  `json:"requestedAt"`
+	RespTime    *time.Time `json:"respTime,omitempty"`
+}
+
+// SCPResult is one SCP's answer to a record download.
+type SCPResult struct {
+	SCPID  string    `json:"scpId"`
+	Result string    `json:"result"`
+	DtTm   time.Time `json:"dtTm"`
+}
+
+// wants reports whether the subscription asks for message type typ.
+func (s Subscription) wants(typ string) bool {
+	return len(s.Messages) == 0 || contains(s.Messages, typ)
+}
+
+// wantsChange reports whether a CIC subscription asks for change code.
+func (s Subscription) wantsChange(code string) bool {
+	return len(s.Changes) == 0 || contains(s.Changes, code)
+}
+
+// checkMessages normalises and checks the subscription's message types
+// and change codes against its page.
+func (s *Subscription) checkMessages() error {
+	allowed := pageTypes["GNA"]
+	if s.CIC == "" {
+		allowed = append(append([]string{}, pageTypes["GUN"]...), pageTypes["GAN"]...)
+	}
+	for i, m := range s.Messages {
+		m = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(m)), "uns-")
+		if !contains(allowed, m) {
+			return fmt.Errorf("messages: %q is not sent to a %s subscription (want %s)", s.Messages[i], map[bool]string{true: "carrier (GNA)", false: "Resp Org (GUN/GAN)"}[s.CIC != ""], strings.Join(allowed, ", "))
+		}
+		s.Messages[i] = m
+	}
+	if len(s.Changes) > 0 && s.CIC == "" {
+		return fmt.Errorf("changes: only a carrier (cic) subscription takes change codes")
+	}
+	for _, c := range s.Changes {
+		ok := false
+		for _, v := range ChangeCodes {
+			ok = ok || v == c
+		}
+		if !ok {
+			return fmt.Errorf("changes: %q is not a change code (01 to 09)", c)
+		}
+	}
+	return nil
 }
 
 func (s Subscription) key() string {

@@ -71,6 +71,14 @@ func newStateFrom(env provider.Env, c *config) (*State, error) {
 		s.queue.SetLogger(env.Logger)
 	}
 	s.queue.HandleLocal("inbox", s.inboxHandler())
+	s.queue.Observe(s.markAttempt, s.noteAttempt)
+	if env.World != nil {
+		s.story = env.World.Timeline
+	}
+	for k, v := range c.policies {
+		s.policies[k] = v
+	}
+	s.scps = append([]SCPConfig{}, c.scps...)
 	for _, f := range c.faults {
 		if _, err := s.queue.AddFault(f); err != nil {
 			return nil, err
@@ -100,6 +108,9 @@ func newStateFrom(env provider.Env, c *config) (*State, error) {
 	}
 	s.mu.Lock()
 	s.armEventsLocked()
+	for _, r := range s.records {
+		s.armRecordLocked(r)
+	}
 	s.mu.Unlock()
 	return s, nil
 }

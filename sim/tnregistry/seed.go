@@ -31,6 +31,14 @@ type Config struct {
 	DeliveryFaults []webhook.Fault `yaml:"deliveryFaults"`
 	// Messages chooses where the document is ambiguous.
 	Messages MessagesConfig `yaml:"messages"`
+	// Approvals are carriers' answers to approval requests, per CIC:
+	// {decision: approve|deny|never, after: 30m, reason}. A CIC not listed
+	// answers only through the control API.
+	Approvals map[string]ApprovalPolicy `yaml:"approvals"`
+	// SCPs are the SCPs records are downloaded to at their effective time,
+	// each answering after its delay (at most 15m) with success or failure.
+	// None: a record goes ACTIVE at its effective time and no UNS-CRA is sent.
+	SCPs []SCPConfig `yaml:"scps"`
 }
 
 // MessagesConfig chooses message details the document leaves open.
@@ -89,6 +97,8 @@ type config struct {
 	delivery      webhook.Options
 	faults        []webhook.Fault
 	carrierLists  string
+	policies      map[string]ApprovalPolicy
+	scps          []SCPConfig
 }
 
 const maxGenerate = 200000
@@ -331,6 +341,44 @@ func configureRecords(sec scenario.Section, c *Config, out *config, byTFN map[st
 		}
 	}
 	out.faults = c.DeliveryFaults
+	out.policies = map[string]ApprovalPolicy{}
+	for cic, p := range c.Approvals {
+		path := "approvals." + cic
+		n, err := normCIC(cic)
+		if err != nil {
+			ps = append(ps, sec.At(path, err.Error()))
+			continue
+		}
+		p.Decision = strings.ToLower(strings.TrimSpace(p.Decision))
+		if p.Decision != "approve" && p.Decision != "deny" && p.Decision != "never" {
+			ps = append(ps, sec.At(path+".decision", `want "approve", "deny" or "never"`))
+			continue
+		}
+		if p.After < 0 {
+			ps = append(ps, sec.At(path+".after", "cannot be negative"))
+			continue
+		}
+		out.policies[n] = p
+	}
+	seenSCP := map[string]bool{}
+	for i, scp := range c.SCPs {
+		path := fmt.Sprintf("scps[%d]", i)
+		scp.ID = strings.ToUpper(strings.TrimSpace(scp.ID))
+		scp.Result = strings.ToLower(strings.TrimSpace(scp.Result))
+		switch {
+		case scp.ID == "" || len(scp.ID) > 8:
+			ps = append(ps, sec.At(path+".id", "required: 1 to 8 characters"))
+		case seenSCP[scp.ID]:
+			ps = append(ps, sec.At(path+".id", "duplicate SCP "+scp.ID))
+		case scp.After < 0 || scp.After.D() > maxSCPDelay:
+			ps = append(ps, sec.At(path+".after", "from 0 to 15m (the registry's nominal download window)"))
+		case scp.Result != "" && scp.Result != "success" && scp.Result != "failure" && scp.Result != "none":
+			ps = append(ps, sec.At(path+".result", `want "success", "failure" or "none" (never answers)`))
+		default:
+			seenSCP[scp.ID] = true
+			out.scps = append(out.scps, scp)
+		}
+	}
 	switch c.Messages.CarrierLists {
 	case "", "array":
 		out.carrierLists = "array"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/telecomsim/simulator/internal/clock"
 	"github.com/telecomsim/simulator/internal/tenant"
+	"github.com/telecomsim/simulator/internal/timeline"
 	"github.com/telecomsim/simulator/internal/webhook"
 )
 
@@ -27,6 +28,16 @@ type State struct {
 	events       []*scheduledEvent
 	carrierLists string
 	queue        *webhook.Queue
+	// story is the tenant's timeline: messages queued, attempts, lifecycle
+	// steps.
+	story    *timeline.Log
+	policies map[string]ApprovalPolicy
+	scps     []SCPConfig
+	timers   map[string]recordTimer
+	timerGen uint64
+	auditSeq uint64
+	craSeq   int
+	limits   map[string]AutomationLimits
 }
 
 // scheduledEvent is a change the scenario put on the clock.
@@ -42,7 +53,8 @@ type scheduledEvent struct {
 
 func newState(clk clock.Clock) *State {
 	return &State{clock: clk, numbers: map[string]*Number{}, records: map[string]*Record{}, templates: map[string]*Record{},
-		subs: map[string]Subscription{}, inbox: map[string][]InboxMessage{}, carrierLists: "array"}
+		subs: map[string]Subscription{}, inbox: map[string][]InboxMessage{}, carrierLists: "array",
+		policies: map[string]ApprovalPolicy{}, timers: map[string]recordTimer{}, limits: map[string]AutomationLimits{}}
 }
 
 // armEventsLocked puts pending scenario events on the clock.
@@ -91,6 +103,9 @@ func (s *State) Events() []scheduledEvent {
 // Close stops the state's background work (in-flight deliveries finish).
 func (s *State) Close() {
 	s.mu.Lock()
+	for k := range s.timers {
+		s.stopTimerLocked(k)
+	}
 	for _, ev := range s.events {
 		if ev.cancel != nil {
 			ev.cancel()
@@ -181,6 +196,9 @@ func (s *State) PutNumber(in NumberInput) (Number, bool, error) {
 		next.LastActDt = s.clock.Now()
 	}
 	s.numbers[d] = &next
+	if exists && (cur.Status == StatusSpare || cur.Status == StatusTransitional) && next.Status == StatusReserved {
+		s.sendRSVLocked(next.RespOrg, []string{d})
+	}
 	return next, !exists, nil
 }
 
@@ -261,14 +279,16 @@ func (s *State) Numbers(f NumberFilter) ([]Number, int, error) {
 
 // snapshot is the exported form of a State.
 type snapshot struct {
-	Numbers       []Number                  `json:"numbers"`
-	Records       []Record                  `json:"records"`
-	Templates     []Record                  `json:"templates"`
-	Subscriptions []Subscription            `json:"subscriptions"`
-	Inbox         map[string][]InboxMessage `json:"inbox"`
-	InboxSeq      int                       `json:"inboxSeq"`
-	Events        []scheduledEvent          `json:"events"`
-	Deliveries    webhook.Snapshot          `json:"deliveries"`
+	Numbers       []Number                    `json:"numbers"`
+	Records       []Record                    `json:"records"`
+	Templates     []Record                    `json:"templates"`
+	Subscriptions []Subscription              `json:"subscriptions"`
+	Inbox         map[string][]InboxMessage   `json:"inbox"`
+	InboxSeq      int                         `json:"inboxSeq"`
+	Events        []scheduledEvent            `json:"events"`
+	CRASeq        int                         `json:"craSeq"`
+	Limits        map[string]AutomationLimits `json:"automationLimits"`
+	Deliveries    webhook.Snapshot            `json:"deliveries"`
 }
 
 // Export returns the state's snapshot, sorted for byte-identical encoding.
@@ -276,7 +296,11 @@ func (s *State) Export() any {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	snap := snapshot{Numbers: make([]Number, 0, len(s.numbers)), Records: []Record{}, Templates: []Record{},
-		Subscriptions: s.subsLocked(), Inbox: map[string][]InboxMessage{}, InboxSeq: s.inboxSeq, Events: []scheduledEvent{}}
+		Subscriptions: s.subsLocked(), Inbox: map[string][]InboxMessage{}, InboxSeq: s.inboxSeq, Events: []scheduledEvent{},
+		CRASeq: s.craSeq, Limits: map[string]AutomationLimits{}}
+	for k, v := range s.limits {
+		snap.Limits[k] = v
+	}
 	for _, n := range s.numbers {
 		snap.Numbers = append(snap.Numbers, *n)
 	}
@@ -330,12 +354,19 @@ func (s *State) Import(data json.RawMessage) error {
 	if snap.Inbox == nil {
 		snap.Inbox = map[string][]InboxMessage{}
 	}
+	if snap.Limits == nil {
+		snap.Limits = map[string]AutomationLimits{}
+	}
 	s.mu.Lock()
 	for _, ev := range s.events {
 		if ev.cancel != nil {
 			ev.cancel()
 		}
 	}
+	for k := range s.timers {
+		s.stopTimerLocked(k)
+	}
+	s.craSeq, s.limits = snap.CRASeq, snap.Limits
 	s.numbers, s.records, s.templates, s.subs = numbers, records, templates, subs
 	s.inbox, s.inboxSeq = snap.Inbox, snap.InboxSeq
 	s.events = nil
@@ -344,6 +375,9 @@ func (s *State) Import(data json.RawMessage) error {
 		s.events = append(s.events, &ev)
 	}
 	s.armEventsLocked()
+	for _, r := range s.records {
+		s.armRecordLocked(r)
+	}
 	s.mu.Unlock()
 	return s.queue.Import(snap.Deliveries)
 }

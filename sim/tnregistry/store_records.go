@@ -1,22 +1,11 @@
 package tnregistry
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/telecomsim/simulator/internal/webhook"
-)
-
-// Message types the registry sends.
-const (
-	TypeSNA = "uns-sna"
-	TypeRCH = "uns-rch"
 )
 
 // DeliveryRef names a message a change queued.
@@ -246,8 +235,9 @@ func (s *State) ApplyChange(tfn string, req ChangeRequest) (ChangeResult, error)
 		work.RespOrg = newRO
 		involved = before
 	case ChangeCancelCICAddition:
-		if !onLists(cic) {
-			return ChangeResult{}, conflict(fmt.Sprintf("no CIC addition of %s to cancel on %s", cic, d))
+		if work.LastChange != ChangeCICAddition || work.Prev == nil || !onLists(cic) ||
+			contains(work.Prev.InterLATACarrier, cic) && contains(work.Prev.IntraLATACarrier, cic) {
+			return ChangeResult{}, conflict(fmt.Sprintf("cancel-cic-addition (05) needs a pending CIC addition (01) of %s on %s: there is none", cic, d))
 		}
 		rt.InterLATACarrier = remove(rt.InterLATACarrier, cic)
 		rt.IntraLATACarrier = remove(rt.IntraLATACarrier, cic)
@@ -255,13 +245,17 @@ func (s *State) ApplyChange(tfn string, req ChangeRequest) (ChangeResult, error)
 		if work.CustRecStat == CRPending {
 			work.CustRecStat = CRActive
 		}
-		work.ApprStat = ApprCanceled
+		work.ApprStat, work.ApprReq = ApprCanceled, false
 		involved = []string{cic}
 	case ChangeCancelRoutingChange, ChangePendingCRDeleted:
+		if kind == ChangePendingCRDeleted && (work.Prev == nil || work.CustRecStat != CRPending) {
+			return ChangeResult{}, conflict(fmt.Sprintf("pending-cr-deleted (08) needs a pending version of the record of %s: there is none", d))
+		}
 		if work.Prev == nil {
-			return ChangeResult{}, conflict(fmt.Sprintf("%s has no pending routing change to cancel or delete", d))
+			return ChangeResult{}, conflict(fmt.Sprintf("cancel-routing-change (06) needs a pending routing change (02) on %s: there is none", d))
 		}
 		restorePrev()
+		work.ApprReq = false
 		if kind == ChangeCancelRoutingChange {
 			work.ApprStat = ApprCanceled
 		} else {
@@ -281,10 +275,11 @@ func (s *State) ApplyChange(tfn string, req ChangeRequest) (ChangeResult, error)
 			involved = []string{cic}
 		}
 	case ChangeCancelApprovalResend:
-		if work.ApprStat != ApprPending {
-			return ChangeResult{}, conflict(fmt.Sprintf("%s has no approval request to cancel", d))
+		if work.ApprStat != ApprPending || work.LastChange != ChangeApprovalResent {
+			return ChangeResult{}, conflict(fmt.Sprintf("cancel-approval-resend (09) needs an approval resend (07) on %s: there is none", d))
 		}
-		work.ApprStat = work.PrevApprStat
+		work.ApprStat, work.ApprReq = work.PrevApprStat, false
+		work.Approvals = nil
 		if work.ApprStat == "" {
 			work.ApprStat = ApprNotRequired
 		}
@@ -328,9 +323,11 @@ func (s *State) ApplyChange(tfn string, req ChangeRequest) (ChangeResult, error)
 	if hasTmpl {
 		ptr = s.ptrCountLocked(rec.TmplName)
 	}
+	s.afterChangeLocked(rec, kind, involved)
+	res.Record = rec.clone()
 	for _, c := range involved {
-		sub, ok := s.subs[Subscription{CIC: c}.key()]
-		if !ok {
+		sub, ok := s.cicSubLocked(c, "sna")
+		if !ok || !sub.wantsChange(code) {
 			continue
 		}
 		msg := buildSNA(snaInput{rec: *rec, routing: *rt, ptrCount: ptr, hasTmpl: hasTmpl, kind: kind, oldRespOrg: oldRO, sub: sub, lists: s.carrierLists})
@@ -342,11 +339,11 @@ func (s *State) ApplyChange(tfn string, req ChangeRequest) (ChangeResult, error)
 			status = n.Status
 		}
 		for _, ro := range []string{oldRO, newRO} {
-			sub, ok := s.subs[Subscription{RespOrg: ro}.key()]
+			sub, ok := s.respOrgSubLocked(ro, "rch")
 			if !ok {
 				continue
 			}
-			msg := rchMessage{TfNum: dashedTFN(d), EffDtTm: fmtDtTm(rec.EffDtTm), RespOrgID: ro, OldRespOrgID: oldRO, NewRespOrgID: newRO, Status: status}
+			msg := rchMessage{TfNum: dashedTFN(d), RespOrgID: ro, OldRespOrgID: oldRO, NewRespOrgID: newRO, Status: status}
 			ref := s.sendLocked(sub, "rch", d, msg, map[string]string{"type": TypeRCH, "tfn": d, "respOrg": ro})
 			res.Deliveries = append(res.Deliveries, ref)
 		}
@@ -362,228 +359,6 @@ func union(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-// sendLocked queues one message to a subscription's {base}/v3/ext/uns/{typ}.
-func (s *State) sendLocked(sub Subscription, typ, key string, body any, labels map[string]string) DeliveryRef {
-	b, _ := json.Marshal(body)
-	u := strings.TrimRight(sub.URL, "/") + "/v3/ext/uns/" + typ
-	d := s.queue.Enqueue(webhook.Message{
-		Key:    key,
-		Target: webhook.Target{URL: u, CAFile: sub.CAFile, InsecureSkipVerify: sub.InsecureSkipVerify},
-		Body:   b, Labels: labels,
-	})
-	return DeliveryRef{ID: d.ID, Type: labels["type"], CIC: sub.CIC, RespOrg: labels["respOrg"], URL: u}
-}
-
-// Record returns a number's customer record.
-func (s *State) Record(tfn string) (Record, error) {
-	d, err := normTFN(tfn)
-	if err != nil {
-		return Record{}, badRequest(err.Error())
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r, ok := s.records[d]
-	if !ok {
-		return Record{}, notFound(fmt.Sprintf("%s has no customer record", d))
-	}
-	return r.clone(), nil
-}
-
-// Records lists customer records (respOrg filter optional), sorted by TFN.
-func (s *State) Records(respOrg string) []Record {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := []Record{}
-	for _, r := range s.records {
-		if respOrg == "" || strings.EqualFold(r.RespOrg, respOrg) {
-			out = append(out, r.clone())
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].TFN < out[j].TFN })
-	return out
-}
-
-// Templates lists Template Records sorted by name.
-func (s *State) Templates() []Record {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := []Record{}
-	for _, r := range s.templates {
-		out = append(out, r.clone())
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].TmplName < out[j].TmplName })
-	return out
-}
-
-// checkSubscription validates and normalises a subscription.
-func (s *State) checkSubscription(sub *Subscription) error {
-	var err error
-	switch {
-	case sub.CIC != "" && sub.RespOrg != "":
-		return fmt.Errorf("give either cic (UNS-SNA) or respOrg (UNS-RCH), not both")
-	case sub.CIC != "":
-		if sub.CIC, err = normCIC(sub.CIC); err != nil {
-			return err
-		}
-	case sub.RespOrg != "":
-		if sub.RespOrg, err = normRespOrg(sub.RespOrg); err != nil {
-			return err
-		}
-	default:
-		return fmt.Errorf("cic (or respOrg) is required")
-	}
-	if sub.URL == "" {
-		return fmt.Errorf("url is required")
-	}
-	if u, err := url.Parse(sub.URL); err == nil && (u.RawQuery != "" || u.Fragment != "") {
-		return fmt.Errorf("url %q: a callback base URL has no query or fragment", sub.URL)
-	}
-	return s.queue.CheckTarget(webhook.Target{URL: sub.URL, CAFile: sub.CAFile, InsecureSkipVerify: sub.InsecureSkipVerify})
-}
-
-// Subscribe registers (or replaces) a subscription.
-func (s *State) Subscribe(sub Subscription) (Subscription, bool, error) {
-	if err := s.checkSubscription(&sub); err != nil {
-		return Subscription{}, false, badRequest(err.Error())
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sub.CreatedAt = s.clock.Now()
-	_, existed := s.subs[sub.key()]
-	s.subs[sub.key()] = sub
-	return sub, !existed, nil
-}
-
-// Subscriptions lists subscriptions, CIC ones first.
-func (s *State) Subscriptions() []Subscription {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.subsLocked()
-}
-
-func (s *State) subsLocked() []Subscription {
-	keys := make([]string, 0, len(s.subs))
-	for k := range s.subs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]Subscription, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, s.subs[k])
-	}
-	return out
-}
-
-// Unsubscribe removes the subscription of a CIC or a Resp Org.
-func (s *State) Unsubscribe(cic, respOrg string) error {
-	var sub Subscription
-	var err error
-	switch {
-	case cic != "":
-		if sub.CIC, err = normCIC(cic); err != nil {
-			return badRequest(err.Error())
-		}
-	case respOrg != "":
-		if sub.RespOrg, err = normRespOrg(respOrg); err != nil {
-			return badRequest(err.Error())
-		}
-	default:
-		return badRequest("give cic or respOrg")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.subs[sub.key()]; !ok {
-		return notFound("no subscription for " + sub.owner())
-	}
-	delete(s.subs, sub.key())
-	return nil
-}
-
-// InboxMessage is one message the built-in inbox received.
-type InboxMessage struct {
-	ID         int               `json:"id"`
-	Type       string            `json:"type"`
-	ReceivedAt time.Time         `json:"receivedAt"`
-	Headers    map[string]string `json:"headers"`
-	Body       json.RawMessage   `json:"body"`
-}
-
-const inboxCap = 1000
-
-var inboxNameOK = func(n string) bool {
-	if n == "" || len(n) > 64 {
-		return false
-	}
-	for _, r := range n {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
-}
-
-// Receive stores a message in an inbox.
-func (s *State) Receive(name, typ string, h http.Header, body []byte) (InboxMessage, error) {
-	if !inboxNameOK(name) {
-		return InboxMessage{}, badRequest("inbox name: 1-64 letters, digits, '-', '_' or '.'")
-	}
-	if !json.Valid(body) {
-		return InboxMessage{}, badRequest("body is not JSON")
-	}
-	hdrs := map[string]string{}
-	for _, k := range []string{"Content-Type", "User-Agent", "X-Sim-Delivery-Id", "X-Sim-Attempt"} {
-		if v := h.Get(k); v != "" {
-			hdrs[k] = v
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.inboxSeq++
-	m := InboxMessage{ID: s.inboxSeq, Type: "uns-" + strings.ToLower(typ), ReceivedAt: s.clock.Now(), Headers: hdrs, Body: append(json.RawMessage{}, body...)}
-	box := append(s.inbox[name], m)
-	if len(box) > inboxCap {
-		box = box[len(box)-inboxCap:]
-	}
-	s.inbox[name] = box
-	return m, nil
-}
-
-// Inbox lists an inbox's messages, oldest first.
-func (s *State) Inbox(name string) []InboxMessage {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return append([]InboxMessage{}, s.inbox[name]...)
-}
-
-// ClearInbox empties an inbox.
-func (s *State) ClearInbox(name string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.inbox, name)
-}
-
-// inboxHandler serves in-process deliveries to inbox://{name}/v3/ext/uns/{type}.
-func (s *State) inboxHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		typ := strings.TrimPrefix(r.URL.Path, "/v3/ext/uns/")
-		if typ == r.URL.Path || typ == "" || strings.Contains(typ, "/") {
-			http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		if err != nil {
-			http.Error(w, `{"error":"read"}`, http.StatusBadRequest)
-			return
-		}
-		if _, err := s.Receive(r.URL.Host, typ, r.Header, body); err != nil {
-			http.Error(w, fmt.Sprintf(`{"error":%q}`, err.Error()), http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"received"}`))
-	})
 }
 
 // Queue is the tenant's outbound delivery queue.

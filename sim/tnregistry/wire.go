@@ -50,18 +50,6 @@ type snaMessage struct {
 	ChgParam string `json:"chgParam"`
 }
 
-// rchMessage is the UNS-RCH body. No published JSON format for it is in the
-// sources: it follows the published UNS messages' naming (tfNum, effDtTm,
-// RespOrgId as in UNS-SNA/ACT/APP/CRA), with RespOrgId the recipient.
-type rchMessage struct {
-	TfNum        string `json:"tfNum"`
-	EffDtTm      string `json:"effDtTm"`
-	RespOrgID    string `json:"RespOrgId"`
-	OldRespOrgID string `json:"oldRespOrgId"`
-	NewRespOrgID string `json:"newRespOrgId"`
-	Status       string `json:"status"`
-}
-
 // fmtDtTm is the registry's date-time format, YYYY-MM-DDTHH:MMZ.
 func fmtDtTm(t time.Time) string { return t.UTC().Format("2006-01-02T15:04Z") }
 
@@ -106,7 +94,7 @@ func buildSNA(in snaInput) snaMessage {
 		CICCode: sub.CIC, NetWrkID: sub.NetworkID, Carrier: sub.CIC,
 		HldIndFlag: yn(r.HldIndFlag, "Y", "N"), SvcOrderNum: r.SvcOrderNum, SuppFormNum: r.SuppFormNum,
 		ConName: r.ConName, ConTel: r.ConTel, Notes: r.Notes, Agent: r.Agent, Telco: r.Telco,
-		OnAccCust: r.OnAccCust, EndSub: r.EndSub, EndSubAddr: r.EndSubAddr, ApprReq: yn(r.ApprReq, "Yes", "No"),
+		OnAccCust: r.OnAccCust, EndSub: r.EndSub, EndSubAddr: r.EndSubAddr, ApprReq: yn(r.ApprReq && r.ApprStat == ApprPending, "Yes", "No"),
 		TmZn: r.TmZn, DayLightSavings: r.DayLightSavings, ChgParam: ChangeCodes[in.kind],
 	}
 	if r.LastApprRcvDt != nil {
