@@ -1,8 +1,11 @@
 package somos
 
 import (
+	"fmt"
 	"strings"
 	"time"
+
+	"github.com/telecomsim/simulator/internal/timeline"
 )
 
 // authorizeEntity lets Admins and users of the owning entity act on a TFN;
@@ -254,6 +257,9 @@ func (s *Store) completePartner(tfn string, due int64) {
 	r.PartnerUpdateStatus = status
 	r.PartnerUpdateDate = s.nowMs()
 	r.PartnerDue = 0
+	s.story.Add(timeline.Item{Time: s.now(), Kind: timeline.KindLifecycle, Provider: "somos",
+		Summary: fmt.Sprintf("CNAM %q of %s reached the partners: %s", r.CNAM, tfn, status), Numbers: []string{tfn},
+		Detail: map[string]string{"tfn": tfn, "cnam": r.CNAM, "partnerUpdateStatus": string(status)}})
 }
 
 // FailPartner makes the partner propagation of a TFN fail: the next times
