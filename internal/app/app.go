@@ -447,12 +447,12 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 	world.Clock.Fire()
 	seq := world.Timeline.Mark()
 	start := clock.Wall()
-	ctx, match := provider.WithMatch(tenant.With(r.Context(), world))
-	r2 := withPath(r.WithContext(ctx), path)
-	defer a.recoverTo(w, r2, m) // a provider's panic answers in its own shape
-	if path == "" {
-		r2.URL.Path = "/"
+	routed := path
+	if routed == "" {
+		routed = "/"
 	}
+	r2, match := provider.Routed(r, tenant.With(r.Context(), world), routed)
+	defer a.recoverTo(w, r2, m) // a provider's panic answers in its own shape
 
 	// Read the body once (bounded) so it can be journaled, matched by fault
 	// rules and validated, and still be read by the handler.

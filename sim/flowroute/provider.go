@@ -82,11 +82,14 @@ func (p *Provider) Authenticate(r *http.Request, _ string) (*http.Request, error
 	if !ok {
 		return nil, errAuth
 	}
+	if provider.SetCaller(r, acct) {
+		return r, nil
+	}
 	return r.WithContext(contextWithAccount(r.Context(), acct.AccessKey)), nil
 }
 
 func stateAndAccount(r *http.Request) (*State, string) {
-	return provider.StateOf[*State](r, Name), accountFrom(r.Context())
+	return provider.StateOf[*State](r, Name), accountOf(r)
 }
 
 // Credentials implements provider.Credentialed.
