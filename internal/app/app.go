@@ -496,7 +496,9 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 		world.Journal.Add(e)
 	}
 	a.metrics.observe(m.info.Name, match, e.Status, e.DurationMS/1000)
-	a.log.Debug("request", "tenant", id, "provider", m.info.Name, "method", r.Method, "path", path, "status", rec.status, "ms", e.DurationMS)
+	if a.log.Enabled(r.Context(), slog.LevelDebug) { // the arguments cost allocations even when dropped
+		a.log.Debug("request", "tenant", id, "provider", m.info.Name, "method", r.Method, "path", path, "status", rec.status, "ms", e.DurationMS)
+	}
 }
 
 func (a *App) serveIndex(w http.ResponseWriter, r *http.Request) {

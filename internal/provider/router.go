@@ -217,31 +217,31 @@ func DecodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 // simulator the way the real API's links point at the real host. Behind a
 // proxy, X-Forwarded-Proto and X-Forwarded-Host name what the client used.
 func BaseURL(r *http.Request) string {
-	origin, prefix := baseOf(r)
-	return origin + prefix
+	scheme, host, prefix := baseOf(r)
+	return scheme + "://" + host + prefix
 }
 
 // PinnedBaseURL is BaseURL with the tenant in the path (/t/{tenant}) even
 // when the client named it with the tenant header: for URLs that are
 // followed without the client's headers, such as presigned upload links.
 func PinnedBaseURL(r *http.Request) string {
-	origin, prefix := baseOf(r)
+	scheme, host, prefix := baseOf(r)
 	if w := tenant.From(r.Context()); w != nil && w.ID != tenant.Default && !strings.Contains(prefix+"/", "/t/"+w.ID+"/") {
 		prefix = "/t/" + w.ID + prefix
 	}
-	return origin + prefix
+	return scheme + "://" + host + prefix
 }
 
-// baseOf splits BaseURL into scheme and host, and the path prefix.
-func baseOf(r *http.Request) (origin, prefix string) {
-	scheme := "http"
+// baseOf splits BaseURL into scheme, host and the path prefix.
+func baseOf(r *http.Request) (scheme, host, prefix string) {
+	scheme = "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
 	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
 		scheme = p
 	}
-	host := r.Host
+	host = r.Host
 	if h := r.Header.Get("X-Forwarded-Host"); h != "" && !strings.ContainsAny(h, "/?#@ ") {
 		host = h
 	}
@@ -249,13 +249,17 @@ func baseOf(r *http.Request) (origin, prefix string) {
 	if i := strings.IndexAny(orig, "?#"); i >= 0 {
 		orig = orig[:i]
 	}
-	if u, err := url.Parse(orig); err == nil && u.Host != "" {
-		orig = u.Path
+	// An absolute-form request target ("http://host/path", or "//host/path")
+	// names a host; a plain path needs no parsing.
+	if !strings.HasPrefix(orig, "/") || strings.HasPrefix(orig, "//") {
+		if u, err := url.Parse(orig); err == nil && u.Host != "" {
+			orig = u.Path
+		}
 	}
 	if strings.HasSuffix(orig, r.URL.Path) {
 		prefix = strings.TrimSuffix(orig, r.URL.Path)
 	} else if dec, err := url.PathUnescape(orig); err == nil && strings.HasSuffix(dec, r.URL.Path) {
 		prefix = strings.TrimSuffix(dec, r.URL.Path)
 	}
-	return scheme + "://" + host, strings.TrimSuffix(prefix, "/")
+	return scheme, host, strings.TrimSuffix(prefix, "/")
 }

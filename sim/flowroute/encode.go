@@ -65,8 +65,43 @@ func appendPyTime(dst []byte, t *time.Time) []byte {
 		return append(dst, "null"...)
 	}
 	dst = append(dst, '"')
-	dst = t.UTC().AppendFormat(dst, pyTime)
+	dst = appendPyTimeUTC(dst, t.UTC())
 	return append(dst, '"')
+}
+
+// appendPyTimeUTC appends t (in UTC) in the pyTime layout,
+// "2006-01-02 15:04:05.000000+00:00", digit by digit: the layout is fixed,
+// so it needs none of AppendFormat's layout parsing.
+func appendPyTimeUTC(dst []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(dst, pyTime)
+	}
+	hour, minute, sec := t.Clock()
+	dst = appendDigits(dst, year, 4)
+	dst = append(dst, '-')
+	dst = appendDigits(dst, int(month), 2)
+	dst = append(dst, '-')
+	dst = appendDigits(dst, day, 2)
+	dst = append(dst, ' ')
+	dst = appendDigits(dst, hour, 2)
+	dst = append(dst, ':')
+	dst = appendDigits(dst, minute, 2)
+	dst = append(dst, ':')
+	dst = appendDigits(dst, sec, 2)
+	dst = append(dst, '.')
+	dst = appendDigits(dst, t.Nanosecond()/1000, 6)
+	return append(dst, "+00:00"...)
+}
+
+// appendDigits appends v (>= 0) zero-padded to width digits.
+func appendDigits(dst []byte, v, width int) []byte {
+	var buf [8]byte
+	for i := width - 1; i >= 0; i-- {
+		buf[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(dst, buf[:width]...)
 }
 
 // appendPageLink appends, as a JSON string, the link pageLinks builds for

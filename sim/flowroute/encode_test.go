@@ -68,7 +68,7 @@ func FuzzAppendCNAMPage(f *testing.F) {
 	f.Add("ACME", "http://127.0.0.1:8080/flowroute", "acme", "", int64(1))
 	f.Add("a\x00\"\\\u2028\xfe", "http://x/\x7f", "a b&c=d", "reason\n", int64(99999))
 	f.Fuzz(func(t *testing.T, value, base, filter, rejection string, id int64) {
-		c := CNAM{ID: id, Value: value, Created: time.Unix(id%4e9, id%1e9).UTC()}
+		c := CNAM{ID: id, Value: value, Created: time.Unix(id%4e11, id%1e9).UTC()}
 		if rejection != "" {
 			c.Rejection = &rejection
 		}
@@ -79,4 +79,19 @@ func FuzzAppendCNAMPage(f *testing.F) {
 			t.Fatalf("\nwant %s\ngot  %s", want, got)
 		}
 	})
+}
+
+func TestAppendPyTimeMatchesFormat(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC),
+		time.Date(2018, 4, 16, 16, 20, 32, 939166999, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 1000, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("X", 5*3600+1800)),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-5, 6, 7, 8, 9, 10, 0, time.UTC),
+	} {
+		assert.Equal(t, `"`+*fmtTime(&tm)+`"`, string(appendPyTime(nil, &tm)), tm.String())
+	}
+	assert.Equal(t, "null", string(appendPyTime(nil, nil)))
+	assert.Equal(t, "null", string(appendPyTime(nil, &time.Time{})))
 }
