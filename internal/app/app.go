@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -546,14 +547,22 @@ func (a *App) recoverTo(w http.ResponseWriter, r *http.Request, m *mount) {
 
 // Warm compiles every provider's OpenAPI document in the background, so the
 // first request to each provider does not pay for it; problems are logged.
+// Compiling leaves most of what it allocated behind as garbage (the YAML
+// and JSON trees the documents were decoded from), so once every document
+// is compiled the heap is collected and its free pages are handed back to
+// the operating system: an idle simulator stays small.
 func (a *App) Warm() {
-	for _, m := range a.mounts {
-		safe.Go(a.log, "warming the "+m.info.Name+" OpenAPI document", nil, func() {
-			if _, err := m.spec.Get(); err != nil {
-				a.log.Error("OpenAPI document does not load; requests to this provider will fail", "provider", m.info.Name, "err", err)
-			}
-		})
-	}
+	safe.Go(a.log, "warming the OpenAPI documents", nil, func() {
+		for _, m := range a.mounts {
+			func() {
+				defer safe.Recover(a.log, "warming the "+m.info.Name+" OpenAPI document", nil)
+				if _, err := m.spec.Get(); err != nil {
+					a.log.Error("OpenAPI document does not load; requests to this provider will fail", "provider", m.info.Name, "err", err)
+				}
+			}()
+		}
+		debug.FreeOSMemory()
+	})
 }
 
 // exportDoc is a tenant's whole world as JSON.
