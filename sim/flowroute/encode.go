@@ -17,24 +17,28 @@ import (
 // appendCNAMPage appends the JSON:API page of CNAM records, with its trailing
 // newline as json.Encoder writes it.
 func appendCNAMPage(dst []byte, base string, items []CNAM, q url.Values, limit, offset int, more bool) []byte {
+	// Every link starts with base: escape it once.
+	var baseBuf [128]byte
+	esc := appendJSONChars(baseBuf[:0], base)
 	dst = append(dst, `{"data":[`...)
 	for i := range items {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendCNAM(dst, base, &items[i])
+		dst = appendCNAM(dst, esc, &items[i])
 	}
 	dst = append(dst, `],"links":{"self":`...)
-	dst = appendPageLink(dst, base, "/v2/cnams", q, limit, offset)
+	dst = appendPageLink(dst, esc, "/v2/cnams", q, limit, offset)
 	if more {
 		dst = append(dst, `,"next":`...)
-		dst = appendPageLink(dst, base, "/v2/cnams", q, limit, offset+limit)
+		dst = appendPageLink(dst, esc, "/v2/cnams", q, limit, offset+limit)
 	}
 	return append(dst, "}}\n"...)
 }
 
-// appendCNAM appends one record as cnamWire renders it (no relationships).
-func appendCNAM(dst []byte, base string, c *CNAM) []byte {
+// appendCNAM appends one record as cnamWire renders it (no relationships);
+// escBase is the base URL already escaped for a JSON string.
+func appendCNAM(dst, escBase []byte, c *CNAM) []byte {
 	dst = append(dst, `{"attributes":{"approval_datetime":`...)
 	dst = appendPyTime(dst, c.Approved)
 	dst = append(dst, `,"creation_datetime":`...)
@@ -52,7 +56,7 @@ func appendCNAM(dst []byte, base string, c *CNAM) []byte {
 	dst = append(dst, `},"id":"`...)
 	dst = strconv.AppendInt(dst, c.ID, 10)
 	dst = append(dst, `","links":{"self":"`...)
-	dst = appendJSONChars(dst, base)
+	dst = append(dst, escBase...)
 	dst = append(dst, "/v2/cnams/"...)
 	dst = strconv.AppendInt(dst, c.ID, 10)
 	return append(dst, `"},"type":"cnam"}`...)
@@ -106,11 +110,11 @@ func appendDigits(dst []byte, v, width int) []byte {
 
 // appendPageLink appends, as a JSON string, the link pageLinks builds for
 // offset off: base+path, then the query with limit and offset set, keys
-// sorted, the first value of each, query-escaped (so only base can hold a
-// character JSON escapes).
-func appendPageLink(dst []byte, base, path string, q url.Values, limit, off int) []byte {
+// sorted, the first value of each, query-escaped (so only base, given here
+// already escaped, can hold a character JSON escapes).
+func appendPageLink(dst, escBase []byte, path string, q url.Values, limit, off int) []byte {
 	dst = append(dst, '"')
-	dst = appendJSONChars(dst, base)
+	dst = append(dst, escBase...)
 	dst = appendJSONChars(dst, path)
 	dst = append(dst, '?')
 	var keyBuf [8]string

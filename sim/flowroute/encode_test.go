@@ -52,7 +52,7 @@ func TestAppendCNAMPageMatchesEncodingJSON(t *testing.T) {
 			items: []CNAM{{ID: 1, Value: odd, Created: created, Rejection: &odd}}, q: url.Values{}},
 		{name: "query echoed sorted and escaped", base: base, limit: 5, offset: 5, more: true,
 			items: []CNAM{{ID: 9, Value: "X", Created: created}},
-			q: url.Values{"value": {"acme labs&co/é", "second"}, "is_approved": {"True"}, "limit": {"5"}, "zz": {""}, "": {"x"}, "a b": {"~-_."}}},
+			q:     url.Values{"value": {"acme labs&co/é", "second"}, "is_approved": {"True"}, "limit": {"5"}, "zz": {""}, "": {"x"}, "a b": {"~-_."}}},
 		{name: "zero creation time", base: "", limit: 100, items: []CNAM{{ID: 3, Value: "Z"}}, q: url.Values{}},
 	}
 	for _, tc := range tests {
