@@ -72,3 +72,9 @@ func TestMergeWrk(t *testing.T) {
 	assert.Equal(t, 2*time.Millisecond, m.P50)
 	assert.Equal(t, int64(1), m.Errors)
 }
+
+func TestMedian(t *testing.T) {
+	assert.Equal(t, 0.0, median(nil))
+	assert.Equal(t, 2.0, median([]float64{3, 1, 2}))
+	assert.Equal(t, 2.5, median([]float64{4, 1, 3, 2}))
+}
