@@ -109,6 +109,7 @@ func serveRole(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.Warm() // as simulator serve does once it listens
 	fmt.Printf("listening %s %.3f\n", base, float64(time.Since(t0).Microseconds())/1000)
 	<-ctx.Done()
 	return srv.Close()
