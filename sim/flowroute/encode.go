@@ -16,7 +16,7 @@ import (
 
 // appendCNAMPage appends the JSON:API page of CNAM records, with its trailing
 // newline as json.Encoder writes it.
-func appendCNAMPage(dst []byte, base string, items []CNAM, q url.Values, limit, offset int, more bool) []byte {
+func appendCNAMPage(dst []byte, base string, items []*CNAM, q url.Values, limit, offset int, more bool) []byte {
 	// Every link starts with base: escape it once.
 	var baseBuf [128]byte
 	esc := appendJSONChars(baseBuf[:0], base)
@@ -25,7 +25,7 @@ func appendCNAMPage(dst []byte, base string, items []CNAM, q url.Values, limit, 
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendCNAM(dst, esc, &items[i])
+		dst = appendCNAM(dst, esc, items[i])
 	}
 	dst = append(dst, `],"links":{"self":`...)
 	dst = appendPageLink(dst, esc, "/v2/cnams", q, limit, offset)

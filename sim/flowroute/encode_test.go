@@ -25,6 +25,14 @@ func encodedPage(t testing.TB, base string, items []CNAM, q url.Values, limit, o
 	return buf.Bytes()
 }
 
+func pointers(items []CNAM) []*CNAM {
+	out := make([]*CNAM, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
+}
+
 func TestAppendCNAMPageMatchesEncodingJSON(t *testing.T) {
 	created := time.Date(2026, 1, 5, 9, 0, 0, 123456000, time.UTC)
 	approved := time.Date(2026, 1, 5, 13, 0, 0, 0, time.FixedZone("EST", -5*3600))
@@ -58,7 +66,7 @@ func TestAppendCNAMPageMatchesEncodingJSON(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			want := encodedPage(t, tc.base, tc.items, tc.q, tc.limit, tc.offset, tc.more)
-			got := appendCNAMPage(nil, tc.base, tc.items, tc.q, tc.limit, tc.offset, tc.more)
+			got := appendCNAMPage(nil, tc.base, pointers(tc.items), tc.q, tc.limit, tc.offset, tc.more)
 			assert.Equal(t, string(want), string(got))
 		})
 	}
@@ -74,7 +82,7 @@ func FuzzAppendCNAMPage(f *testing.F) {
 		}
 		q := url.Values{"value": {filter}}
 		want := encodedPage(t, base, []CNAM{c}, q, 7, 3, true)
-		got := appendCNAMPage(nil, base, []CNAM{c}, q, 7, 3, true)
+		got := appendCNAMPage(nil, base, []*CNAM{&c}, q, 7, 3, true)
 		if !bytes.Equal(want, got) {
 			t.Fatalf("\nwant %s\ngot  %s", want, got)
 		}

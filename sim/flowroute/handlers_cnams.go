@@ -119,9 +119,12 @@ func (p *Provider) listCNAMs(w http.ResponseWriter, r *http.Request) {
 		f.Approved = &b
 		q.Set("is_approved", map[bool]string{true: "True", false: "False"}[b])
 	}
-	items, more := st.ListCNAMs(acct, f)
+	base := provider.BaseURL(r)
 	bp := pageBufs.Get().(*[]byte)
-	body := appendCNAMPage((*bp)[:0], provider.BaseURL(r), items, q, limit, offset, more)
+	var body []byte
+	st.PageCNAMs(acct, f, func(page []*CNAM, more bool) {
+		body = appendCNAMPage((*bp)[:0], base, page, q, limit, offset, more)
+	})
 	writeBody(w, http.StatusOK, body)
 	if cap(body) <= 64<<10 {
 		*bp = body

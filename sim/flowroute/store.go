@@ -126,23 +126,38 @@ type CNAMFilter struct {
 func (s *State) ListCNAMs(account string, f CNAMFilter) ([]CNAM, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	page, more := s.pageLocked(account, f)
+	out := make([]CNAM, len(page))
+	for i, c := range page {
+		out[i] = *c
+	}
+	return out, more
+}
+
+// PageCNAMs calls fn, under the store's read lock, with a page of the
+// account's records (oldest first) and whether there are more: a page is
+// rendered without copying the records. They are the store's own, so fn
+// must neither keep nor change them.
+func (s *State) PageCNAMs(account string, f CNAMFilter, fn func(page []*CNAM, more bool)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(s.pageLocked(account, f))
+}
+
+func (s *State) pageLocked(account string, f CNAMFilter) ([]*CNAM, bool) {
 	list := s.order[account]
 	needle := strings.ToLower(f.Value)
 	if f.Approved == nil && needle == "" {
 		if f.Offset >= len(list) {
-			return []CNAM{}, false
+			return nil, false
 		}
 		end := len(list)
 		if f.Limit > 0 && f.Offset+f.Limit < end {
 			end = f.Offset + f.Limit
 		}
-		out := make([]CNAM, 0, end-f.Offset)
-		for _, c := range list[f.Offset:end] {
-			out = append(out, *c)
-		}
-		return out, end < len(list)
+		return list[f.Offset:end:end], end < len(list)
 	}
-	out := []CNAM{}
+	var out []*CNAM
 	skip := f.Offset
 	for _, c := range list {
 		if f.Approved != nil && (c.Approved != nil) != *f.Approved {
@@ -158,7 +173,7 @@ func (s *State) ListCNAMs(account string, f CNAMFilter) ([]CNAM, bool) {
 		if f.Limit > 0 && len(out) == f.Limit {
 			return out, true
 		}
-		out = append(out, *c)
+		out = append(out, c)
 	}
 	return out, false
 }
