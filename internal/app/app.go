@@ -452,7 +452,7 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 	if routed == "" {
 		routed = "/"
 	}
-	r2, match := provider.Routed(r, tenant.With(r.Context(), world), routed)
+	r2, match := provider.Routed(r, world, routed)
 	defer a.recoverTo(w, r2, m) // a provider's panic answers in its own shape
 
 	// Read the body once (bounded) so it can be journaled, matched by fault

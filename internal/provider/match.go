@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
+	"github.com/telecomsim/simulator/internal/tenant"
 )
 
 // routeTable matches a provider's routes the way the gorilla/mux router it
@@ -146,15 +147,20 @@ func cleanPath(p string) string {
 	return np
 }
 
-// matchCtx is a context carrying a Match, in one allocation with it.
+// matchCtx is a context carrying a Match, in one allocation with it, and
+// optionally the tenant's world (answering tenant.From).
 type matchCtx struct {
 	context.Context
-	m Match
+	m     Match
+	world *tenant.World
 }
 
 func (c *matchCtx) Value(key any) any {
 	if key == (matchKey{}) {
 		return &c.m
+	}
+	if c.world != nil && tenant.IsContextKey(key) {
+		return c.world
 	}
 	return c.Context.Value(key)
 }
@@ -166,12 +172,14 @@ type routedParts struct {
 	ctx matchCtx
 }
 
-// Routed returns a shallow copy of r whose context is ctx carrying an empty
-// Match (returned too) and whose URL path is path (RequestURI untouched):
-// what the engine hands a provider's router, in two allocations.
-func Routed(r *http.Request, ctx context.Context, path string) (*http.Request, *Match) {
+// Routed returns a shallow copy of r whose context carries world (for
+// tenant.From) and an empty Match (returned too) and whose URL path is path
+// (RequestURI untouched): what the engine hands a provider's router, in two
+// allocations.
+func Routed(r *http.Request, world *tenant.World, path string) (*http.Request, *Match) {
 	rp := &routedParts{url: *r.URL}
-	rp.ctx.Context = ctx
+	rp.ctx.Context = r.Context()
+	rp.ctx.world = world
 	rp.url.Path = path
 	rp.url.RawPath = ""
 	r2 := r.WithContext(&rp.ctx)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/tenant"
 )
 
 // tableRoutes is a route set with literal and variable segments, shared
@@ -115,10 +117,18 @@ func TestCompileTemplateLeavesPatternsToMux(t *testing.T) {
 
 func TestRoutedCopiesWithoutTouchingTheOriginal(t *testing.T) {
 	r := httptest.NewRequest("GET", "/t/ci/flowroute/v2/cnams%2Fx?limit=1", nil)
-	r2, m := Routed(r, r.Context(), "/v2/cnams")
+	w := tenant.NewWorld("ci", &scenario.Scenario{})
+	defer w.Close()
+	r2, m := Routed(r, w, "/v2/cnams")
 	require.NotNil(t, m)
 	assert.Same(t, m, MatchFrom(r2.Context()))
+	assert.Same(t, w, tenant.From(r2.Context()))
 	assert.Nil(t, MatchFrom(r.Context()))
+	assert.Nil(t, tenant.From(r.Context()))
+	other := tenant.NewWorld("other", &scenario.Scenario{})
+	defer other.Close()
+	r3, _ := Routed(r.WithContext(tenant.With(r.Context(), other)), w, "/")
+	assert.Same(t, w, tenant.From(r3.Context()), "the routed world wins over one further up")
 	assert.Equal(t, "/v2/cnams", r2.URL.Path)
 	assert.Equal(t, "", r2.URL.RawPath)
 	assert.Equal(t, "limit=1", r2.URL.RawQuery)
