@@ -12,6 +12,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/telecomsim/simulator/internal/app"
 )
 
 func sortStrings(s []string) { sort.Strings(s) }
@@ -109,7 +111,7 @@ func serveRole(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Warm() // as simulator serve does once it listens
+	a.Warm(ctx, app.WarmDelay) // as simulator serve does once it listens
 	fmt.Printf("listening %s %.3f\n", base, float64(time.Since(t0).Microseconds())/1000)
 	<-ctx.Done()
 	return srv.Close()
