@@ -103,11 +103,11 @@ func (s *State) dropLocked(c *CNAM) {
 }
 
 // authenticate finds the account for a key pair.
-func (s *State) authenticate(access, secret string) (*Account, bool) {
+func (s *State) authenticate(access, secret []byte) (*Account, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	a, ok := s.accounts[access]
-	if !ok || a.SecretKey != secret {
+	a, ok := s.accounts[string(access)] // neither conversion allocates
+	if !ok || a.SecretKey != string(secret) {
 		return nil, false
 	}
 	return a, true
