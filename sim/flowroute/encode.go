@@ -74,38 +74,71 @@ func appendPyTime(dst []byte, t *time.Time) []byte {
 }
 
 // appendPyTimeUTC appends t (in UTC) in the pyTime layout,
-// "2006-01-02 15:04:05.000000+00:00", digit by digit: the layout is fixed,
-// so it needs none of AppendFormat's layout parsing.
+// "2006-01-02 15:04:05.000000+00:00". The layout is fixed, so the date is
+// computed from the Unix time (days to civil date, as in Howard Hinnant's
+// chrono algorithms) and written two digits at a time, without
+// AppendFormat's layout parsing; years outside 0-9999 go to AppendFormat.
 func appendPyTimeUTC(dst []byte, t time.Time) []byte {
-	year, month, day := t.Date()
+	secs := t.Unix()
+	days := secs / 86400
+	if secs%86400 < 0 {
+		days--
+	}
+	rem := int(secs - days*86400)
+	year, month, day := civil(days)
 	if year < 0 || year > 9999 {
 		return t.AppendFormat(dst, pyTime)
 	}
-	hour, minute, sec := t.Clock()
-	dst = appendDigits(dst, year, 4)
+	us := t.Nanosecond() / 1000
+	dst = append2(dst, year/100)
+	dst = append2(dst, year%100)
 	dst = append(dst, '-')
-	dst = appendDigits(dst, int(month), 2)
+	dst = append2(dst, month)
 	dst = append(dst, '-')
-	dst = appendDigits(dst, day, 2)
+	dst = append2(dst, day)
 	dst = append(dst, ' ')
-	dst = appendDigits(dst, hour, 2)
+	dst = append2(dst, rem/3600)
 	dst = append(dst, ':')
-	dst = appendDigits(dst, minute, 2)
+	dst = append2(dst, rem/60%60)
 	dst = append(dst, ':')
-	dst = appendDigits(dst, sec, 2)
+	dst = append2(dst, rem%60)
 	dst = append(dst, '.')
-	dst = appendDigits(dst, t.Nanosecond()/1000, 6)
+	dst = append2(dst, us/10000)
+	dst = append2(dst, us/100%100)
+	dst = append2(dst, us%100)
 	return append(dst, "+00:00"...)
 }
 
-// appendDigits appends v (>= 0) zero-padded to width digits.
-func appendDigits(dst []byte, v, width int) []byte {
-	var buf [8]byte
-	for i := width - 1; i >= 0; i-- {
-		buf[i] = byte('0' + v%10)
-		v /= 10
+// civil converts days since 1970-01-01 to a proleptic Gregorian date.
+func civil(days int64) (year, month, day int) {
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
 	}
-	return append(dst, buf[:width]...)
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365]
+	mp := (5*doy + 2) / 153                                // [0, 11], March first
+	day = int(doy - (153*mp+2)/5 + 1)
+	month = int(mp + 3)
+	if month > 12 {
+		month -= 12
+	}
+	year = int(yoe + era*400)
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
+}
+
+const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// append2 appends v (0-99) as two digits.
+func append2(dst []byte, v int) []byte {
+	return append(dst, twoDigits[2*v], twoDigits[2*v+1])
 }
 
 // appendPageLink appends, as a JSON string, the link pageLinks builds for

@@ -100,6 +100,25 @@ func TestAppendPyTimeMatchesFormat(t *testing.T) {
 	} {
 		assert.Equal(t, `"`+*fmtTime(&tm)+`"`, string(appendPyTime(nil, &tm)), tm.String())
 	}
+	// every leap-day boundary and a spread of instants from year 0 to 10000
+	for y := 0; y <= 10000; y += 4 {
+		for _, tm := range []time.Time{
+			time.Date(y, 2, 28, 23, 59, 59, 999999000, time.UTC),
+			time.Date(y, 2, 29, 12, 0, 0, 0, time.UTC),
+			time.Date(y, 3, 1, 0, 0, 0, 1000, time.UTC),
+			time.Date(y+1, 12, 31, 23, 59, 59, 0, time.UTC),
+		} {
+			if got, want := string(appendPyTime(nil, &tm)), `"`+*fmtTime(&tm)+`"`; got != want {
+				t.Fatalf("%v: got %s, want %s", tm, got, want)
+			}
+		}
+	}
+	for s := int64(-62_200_000_000); s < 253_500_000_000; s += 1_234_567_891 {
+		tm := time.Unix(s, s%1_000_000_000&0x7fffffff)
+		if got, want := string(appendPyTime(nil, &tm)), `"`+*fmtTime(&tm)+`"`; got != want {
+			t.Fatalf("%v: got %s, want %s", tm, got, want)
+		}
+	}
 	assert.Equal(t, "null", string(appendPyTime(nil, nil)))
 	assert.Equal(t, "null", string(appendPyTime(nil, &time.Time{})))
 }
