@@ -59,7 +59,8 @@ func compileTemplate(method, tmpl string, h http.Handler) (tableRoute, bool) {
 }
 
 // match reports whether p (without its leading slash) fits the route's
-// segments, and fills vals with the variables' values by segment.
+// segments, and fills vals (when not nil) with the variables' values by
+// segment.
 func (rt *tableRoute) match(p string, vals []string) bool {
 	for i := range rt.segs {
 		seg, rest, more := strings.Cut(p, "/")
@@ -70,7 +71,9 @@ func (rt *tableRoute) match(p string, vals []string) bool {
 			if seg == "" {
 				return false
 			}
-			vals[i] = seg
+			if vals != nil {
+				vals[i] = seg
+			}
 		} else if seg != rt.segs[i] {
 			return false
 		}
@@ -130,6 +133,44 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	t.notFound.ServeHTTP(w, req)
+}
+
+// Matcher returns a function that reports whether one of routes answers a
+// method and path, as gorilla/mux's Router.Match did (no path cleaning; a
+// path that matches only with another method does not count).
+func Matcher(routes []Route) func(method, path string) bool {
+	table := make([]tableRoute, 0, len(routes))
+	for _, rt := range routes {
+		tr, ok := compileTemplate(rt.Method, rt.Path, nil)
+		if !ok {
+			return muxMatcher(routes)
+		}
+		table = append(table, tr)
+	}
+	return func(method, path string) bool {
+		if !strings.HasPrefix(path, "/") {
+			return false
+		}
+		for i := range table {
+			if table[i].method == method && table[i].match(path[1:], nil) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// muxMatcher is Matcher for templates the route table does not handle.
+func muxMatcher(routes []Route) func(method, path string) bool {
+	r := mux.NewRouter()
+	for _, rt := range routes {
+		r.Handle(rt.Path, http.NotFoundHandler()).Methods(rt.Method)
+	}
+	return func(method, path string) bool {
+		var m mux.RouteMatch
+		req := &http.Request{Method: method, URL: &url.URL{Path: path}, Header: http.Header{}}
+		return r.Match(req, &m) && m.MatchErr == nil
+	}
 }
 
 // cleanPath is gorilla/mux's: the path.Clean form, keeping a trailing slash.

@@ -135,3 +135,20 @@ func TestRoutedCopiesWithoutTouchingTheOriginal(t *testing.T) {
 	assert.Equal(t, "/t/ci/flowroute/v2/cnams/x", r.URL.Path, "the original request keeps its URL")
 	assert.Equal(t, "/t/ci/flowroute/v2/cnams%2Fx?limit=1", r2.RequestURI)
 }
+
+func TestMatcherMatchesGorillaMux(t *testing.T) {
+	fast := Matcher(tableRoutes)
+	viaMux := muxMatcher(tableRoutes)
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/v2/cnams"}, {"PUT", "/v2/cnams"}, {"GET", "/v2/cnams/"}, {"GET", "/v2/cnams/17608"},
+		{"DELETE", "/v2/cnams/special"}, {"GET", "/v2/cnams/a b"}, {"GET", "/v2/cnams/1/extra"},
+		{"PATCH", "/v2/numbers/1/relationships/cnam/9"}, {"PATCH", "/v2/numbers//relationships/cnam/9"},
+		{"GET", "/v2//cnams"}, {"GET", "/"}, {"GET", ""}, {"GET", "v2/cnams"}, {"GET", "/api/v4/fileXcsv"},
+		{"GET", "/api/v4/file.csv"}, {"HEAD", "/v2/cnams"},
+	} {
+		assert.Equal(t, viaMux(tc.method, tc.path), fast(tc.method, tc.path), "%s %q", tc.method, tc.path)
+	}
+	withPattern := append([]Route{{Method: "GET", Path: "/ui/{file:.+}"}}, tableRoutes...)
+	assert.True(t, Matcher(withPattern)("GET", "/ui/a/b.js"), "a template with a pattern falls back to gorilla/mux")
+	assert.False(t, Matcher(withPattern)("POST", "/ui/a/b.js"))
+}
