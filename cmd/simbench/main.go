@@ -38,6 +38,7 @@ type options struct {
 	cpuPin      bool
 	tenantsMem  int
 	skipStartup bool
+	wrk         string
 
 	// load role
 	target string
@@ -56,6 +57,7 @@ func main() {
 	flag.BoolVar(&o.cpuPin, "cpu-pin", false, "pin the servers to CPU 0 and run the load generator in a child process on CPU 1")
 	flag.IntVar(&o.tenantsMem, "tenants-mem", 1000, "tenants created for the memory measurement (0 skips it)")
 	flag.BoolVar(&o.skipStartup, "skip-startup", false, "skip the startup, idle RSS and tenant memory measurements")
+	flag.StringVar(&o.wrk, "wrk", "auto", "measure the headline with wrk as well: auto (when wrk is installed), on, off")
 	flag.StringVar(&o.target, "target", "", "load role: base URL to drive")
 	flag.StringVar(&o.plan, "plan", "", "load role: the workload plan as JSON")
 	flag.Parse()
@@ -133,6 +135,10 @@ func bench(ctx context.Context, o options) error {
 	fmt.Printf("load: %d closed-loop clients; per workload and target %d alternating rounds of %s warm-up + %s measured\n\n",
 		o.concurrency, o.rounds, o.warmup, o.duration/time.Duration(o.rounds))
 
+	wrkBin, err := wrkPath(o.wrk)
+	if err != nil {
+		return err
+	}
 	if !o.skipStartup {
 		if err := startupAndMemory(ctx, o); err != nil {
 			return fmt.Errorf("startup: %w", err)
@@ -187,6 +193,15 @@ func bench(ctx context.Context, o options) error {
 			if err := sameBytes(ctx, simBase, plainBase, p); err != nil {
 				plainSrv.Close()
 				return err
+			}
+			if wrkBin != "" {
+				sim, plain, err := wrkPair(ctx, o, wrkBin, loadCPU, simBase+headlinePath, plainBase+headlinePath, p.FlowrouteAuth)
+				if err != nil {
+					plainSrv.Close()
+					return err
+				}
+				wrkRun.sim, wrkRun.plain = sim, plain
+				printWrk(sim, plain, o.concurrency, loadCPU >= 0)
 			}
 		}
 		// Rounds alternate which target goes first, so drift on a shared

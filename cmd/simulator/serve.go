@@ -251,7 +251,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		closeAll()
 		return err
 	}
-	a.Warm()
+	a.Warm(baseCtx, app.WarmDelay)
 
 	if o.watch {
 		safe.Go(log, "scenario watcher", nil, func() { watchScenario(baseCtx, a, o.scenario, files, time.Second, log) })

@@ -21,7 +21,6 @@ import (
 	"github.com/telecomsim/simulator/internal/fault"
 	"github.com/telecomsim/simulator/internal/oas"
 	"github.com/telecomsim/simulator/internal/provider"
-	"github.com/telecomsim/simulator/internal/safe"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/stub"
 	"github.com/telecomsim/simulator/internal/tenant"
@@ -447,12 +446,12 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 	world.Clock.Fire()
 	seq := world.Timeline.Mark()
 	start := clock.Wall()
-	ctx, match := provider.WithMatch(tenant.With(r.Context(), world))
-	r2 := withPath(r.WithContext(ctx), path)
-	defer a.recoverTo(w, r2, m) // a provider's panic answers in its own shape
-	if path == "" {
-		r2.URL.Path = "/"
+	routed := path
+	if routed == "" {
+		routed = "/"
 	}
+	r2, match := provider.Routed(r, world, routed)
+	defer a.recoverTo(w, r2, m) // a provider's panic answers in its own shape
 
 	// Read the body once (bounded) so it can be journaled, matched by fault
 	// rules and validated, and still be read by the handler.
@@ -496,7 +495,9 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 		world.Journal.Add(e)
 	}
 	a.metrics.observe(m.info.Name, match, e.Status, e.DurationMS/1000)
-	a.log.Debug("request", "tenant", id, "provider", m.info.Name, "method", r.Method, "path", path, "status", rec.status, "ms", e.DurationMS)
+	if a.log.Enabled(r.Context(), slog.LevelDebug) { // the arguments cost allocations even when dropped
+		a.log.Debug("request", "tenant", id, "provider", m.info.Name, "method", r.Method, "path", path, "status", rec.status, "ms", e.DurationMS)
+	}
 }
 
 func (a *App) serveIndex(w http.ResponseWriter, r *http.Request) {
@@ -540,18 +541,6 @@ func (a *App) recoverTo(w http.ResponseWriter, r *http.Request, m *mount) {
 		return
 	}
 	provider.WriteControlError(w, http.StatusInternalServerError, "internal server error")
-}
-
-// Warm compiles every provider's OpenAPI document in the background, so the
-// first request to each provider does not pay for it; problems are logged.
-func (a *App) Warm() {
-	for _, m := range a.mounts {
-		safe.Go(a.log, "warming the "+m.info.Name+" OpenAPI document", nil, func() {
-			if _, err := m.spec.Get(); err != nil {
-				a.log.Error("OpenAPI document does not load; requests to this provider will fail", "provider", m.info.Name, "err", err)
-			}
-		})
-	}
 }
 
 // exportDoc is a tenant's whole world as JSON.

@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/gorilla/mux"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
 	"github.com/telecomsim/simulator/internal/stub"
@@ -51,17 +50,13 @@ var notEmulated = map[string]map[string]bool{
 // method and path (a path that matches with another method is not emulated
 // for this method).
 func emulates(name string, routes []provider.Route) func(*http.Request) bool {
-	r := mux.NewRouter()
-	for _, rt := range routes {
-		r.Handle(rt.Path, http.NotFoundHandler()).Methods(rt.Method)
-	}
+	match := provider.Matcher(routes)
 	skip := notEmulated[name]
 	return func(req *http.Request) bool {
 		if skip[req.Method+" "+req.URL.Path] {
 			return false
 		}
-		var m mux.RouteMatch
-		return r.Match(req, &m) && m.MatchErr == nil
+		return match(req.Method, req.URL.Path)
 	}
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -17,6 +18,18 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	handler  http.Handler
+
+	// counters caches requests' children by (provider, route, status), so
+	// a request neither formats its status nor hashes its label values;
+	// the keys are bounded by the routes and the status codes they answer.
+	counters sync.Map // counterKey -> prometheus.Counter
+	// latencies are latency's children by provider, made up front.
+	latencies map[string]prometheus.Observer
+}
+
+type counterKey struct {
+	prov, route string
+	status      int
 }
 
 // DeliveryCounter is implemented by provider states that send callbacks.
@@ -42,6 +55,10 @@ func newMetrics(a *App) *metrics {
 	m.reg.MustRegister(m.requests, m.latency, panics, &worldCollector{a: a}, &tenantCollector{a: a},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	m.latencies = map[string]prometheus.Observer{}
+	for _, mt := range a.mounts {
+		m.latencies[mt.info.Name] = m.latency.WithLabelValues(mt.info.Name)
+	}
 	return m
 }
 
@@ -50,8 +67,17 @@ func (m *metrics) observe(prov string, match *provider.Match, status int, second
 	if match != nil && match.Route != "" {
 		route = match.Route
 	}
-	m.requests.WithLabelValues(prov, route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(prov).Observe(seconds)
+	key := counterKey{prov, route, status}
+	c, ok := m.counters.Load(key)
+	if !ok {
+		c, _ = m.counters.LoadOrStore(key, m.requests.WithLabelValues(prov, route, strconv.Itoa(status)))
+	}
+	c.(prometheus.Counter).Inc()
+	if o, ok := m.latencies[prov]; ok {
+		o.Observe(seconds)
+	} else {
+		m.latency.WithLabelValues(prov).Observe(seconds)
+	}
 }
 
 // worldCollector reads tenant-level gauges at scrape time.

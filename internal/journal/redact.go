@@ -118,12 +118,27 @@ func Headers(h http.Header, limit int, keepSecrets bool) (map[string]string, boo
 // of them (most bodies) skips the regular expressions.
 var secretWords = []string{"pass", "secret", "token", "key", "authorization", "signature", "credential"}
 
+// secretByFirst lists, for each byte, the secretWords it begins once
+// lower-cased the way mayHoldSecret does (ASCII bit 0x20): every other
+// byte is passed over with one lookup. Comparing every byte of every
+// journaled body with every word's first letter was about half of a list
+// request's CPU.
+var secretByFirst = func() (t [256][]string) {
+	for b := range 256 {
+		for _, w := range secretWords {
+			if byte(b)|0x20 == w[0] {
+				t[b] = append(t[b], w)
+			}
+		}
+	}
+	return t
+}()
+
 // mayHoldSecret reports whether s holds one of secretWords in any case.
 func mayHoldSecret(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i] | 0x20 // ASCII lower case
-		for _, w := range secretWords {
-			if c == w[0] && len(s)-i >= len(w) && strings.EqualFold(s[i:i+len(w)], w) {
+		for _, w := range secretByFirst[s[i]] {
+			if len(s)-i >= len(w) && s[i+1]|0x20 == w[1] && strings.EqualFold(s[i:i+len(w)], w) {
 				return true
 			}
 		}

@@ -32,14 +32,33 @@ type Match struct {
 	// Body is the request body as the engine read it (bounded), for the
 	// engine's own middleware; handlers read the request's Body.
 	Body []byte
+	// Caller is what the provider's Authenticate recorded about the
+	// caller (SetCaller), so it needs no request copy of its own.
+	Caller any
+
+	// vars are the route variables; routed says the route table set them.
+	vars   map[string]string
+	routed bool
 }
 
 type matchKey struct{}
 
 // WithMatch returns ctx carrying an empty Match for the router to fill.
 func WithMatch(ctx context.Context) (context.Context, *Match) {
-	m := &Match{}
-	return context.WithValue(ctx, matchKey{}, m), m
+	c := &matchCtx{Context: ctx}
+	return c, &c.m
+}
+
+// SetCaller records the authenticated caller in the request's Match and
+// reports whether there was one to record it in (a request served through
+// the engine); without one, keep the caller in the request's context.
+func SetCaller(r *http.Request, caller any) bool {
+	m := MatchFrom(r.Context())
+	if m == nil {
+		return false
+	}
+	m.Caller = caller
+	return true
 }
 
 // MatchFrom returns the Match in ctx, or nil.
@@ -69,25 +88,59 @@ type Validator interface {
 // for each route: auth (when the route has a scheme), OpenAPI request
 // validation, the handler. Unknown paths and methods go to p.WriteError.
 func Handler(p Provider, spec Validator, wrap Wrapper) http.Handler {
-	r := mux.NewRouter()
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		p.WriteError(w, req, &HTTPError{Status: http.StatusNotFound, Message: "The requested URL was not found on the server."})
 	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	notAllowed := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		p.WriteError(w, req, &HTTPError{Status: http.StatusMethodNotAllowed, Message: "The method is not allowed for the requested URL."})
 	})
 	name := p.Info().Name
 	routes := p.Routes()
+	handlers := make([]http.Handler, len(routes))
 	for i := range routes {
 		rt := &routes[i]
-		var h http.Handler = routeHandler(p, spec, rt)
+		var h http.Handler = routeHandler(p, validatorFor(spec, rt), rt)
 		if wrap != nil {
 			h = wrap(p, rt, h)
 		}
-		h = mark(name, rt, h)
-		r.Handle(rt.Path, h).Methods(rt.Method)
+		handlers[i] = mark(name, rt, h)
+	}
+	table := &routeTable{notFound: notFound, notAllow: notAllowed}
+	for i := range routes {
+		tr, ok := compileTemplate(routes[i].Method, routes[i].Path, handlers[i])
+		if !ok {
+			return muxHandler(routes, handlers, notFound, notAllowed)
+		}
+		table.routes = append(table.routes, tr)
+	}
+	return table
+}
+
+// muxHandler serves routes whose templates the route table does not handle.
+func muxHandler(routes []Route, handlers []http.Handler, notFound, notAllowed http.Handler) http.Handler {
+	r := mux.NewRouter()
+	r.NotFoundHandler = notFound
+	r.MethodNotAllowedHandler = notAllowed
+	for i := range routes {
+		r.Handle(routes[i].Path, handlers[i]).Methods(routes[i].Method)
 	}
 	return r
+}
+
+// RouteValidators is implemented by validators that prepare each route's
+// checks once (oas.Lazy).
+type RouteValidators interface {
+	ForRoute(method, path string) func(r *http.Request, vars map[string]string) error
+}
+
+func validatorFor(spec Validator, rt *Route) func(*http.Request, map[string]string) error {
+	if spec == nil || rt.NoValidate {
+		return nil
+	}
+	if rv, ok := spec.(RouteValidators); ok {
+		return rv.ForRoute(rt.Method, rt.Path)
+	}
+	return func(r *http.Request, vars map[string]string) error { return spec.ValidateRequest(r, rt.Path, vars) }
 }
 
 func mark(name string, rt *Route, next http.Handler) http.Handler {
@@ -100,7 +153,7 @@ func mark(name string, rt *Route, next http.Handler) http.Handler {
 	})
 }
 
-func routeHandler(p Provider, spec Validator, rt *Route) http.HandlerFunc {
+func routeHandler(p Provider, validate func(*http.Request, map[string]string) error, rt *Route) http.HandlerFunc {
 	return func(w http.ResponseWriter, req *http.Request) {
 		if rt.Auth != AuthNone {
 			r2, err := p.Authenticate(req, rt.Auth)
@@ -113,8 +166,8 @@ func routeHandler(p Provider, spec Validator, rt *Route) http.HandlerFunc {
 				m.Authenticated = true
 			}
 		}
-		if spec != nil && !rt.NoValidate {
-			if err := spec.ValidateRequest(req, rt.Path, mux.Vars(req)); err != nil {
+		if validate != nil {
+			if err := validate(req, Vars(req)); err != nil {
 				p.WriteError(w, req, err)
 				return
 			}
@@ -124,7 +177,12 @@ func routeHandler(p Provider, spec Validator, rt *Route) http.HandlerFunc {
 }
 
 // Vars returns the route variables of a request.
-func Vars(r *http.Request) map[string]string { return mux.Vars(r) }
+func Vars(r *http.Request) map[string]string {
+	if m := MatchFrom(r.Context()); m != nil && m.routed {
+		return m.vars
+	}
+	return mux.Vars(r)
+}
 
 // WriteJSON writes v as JSON with the given status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
@@ -159,31 +217,31 @@ func DecodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 // simulator the way the real API's links point at the real host. Behind a
 // proxy, X-Forwarded-Proto and X-Forwarded-Host name what the client used.
 func BaseURL(r *http.Request) string {
-	origin, prefix := baseOf(r)
-	return origin + prefix
+	scheme, host, prefix := baseOf(r)
+	return scheme + "://" + host + prefix
 }
 
 // PinnedBaseURL is BaseURL with the tenant in the path (/t/{tenant}) even
 // when the client named it with the tenant header: for URLs that are
 // followed without the client's headers, such as presigned upload links.
 func PinnedBaseURL(r *http.Request) string {
-	origin, prefix := baseOf(r)
+	scheme, host, prefix := baseOf(r)
 	if w := tenant.From(r.Context()); w != nil && w.ID != tenant.Default && !strings.Contains(prefix+"/", "/t/"+w.ID+"/") {
 		prefix = "/t/" + w.ID + prefix
 	}
-	return origin + prefix
+	return scheme + "://" + host + prefix
 }
 
-// baseOf splits BaseURL into scheme and host, and the path prefix.
-func baseOf(r *http.Request) (origin, prefix string) {
-	scheme := "http"
+// baseOf splits BaseURL into scheme, host and the path prefix.
+func baseOf(r *http.Request) (scheme, host, prefix string) {
+	scheme = "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
 	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
 		scheme = p
 	}
-	host := r.Host
+	host = r.Host
 	if h := r.Header.Get("X-Forwarded-Host"); h != "" && !strings.ContainsAny(h, "/?#@ ") {
 		host = h
 	}
@@ -191,13 +249,17 @@ func baseOf(r *http.Request) (origin, prefix string) {
 	if i := strings.IndexAny(orig, "?#"); i >= 0 {
 		orig = orig[:i]
 	}
-	if u, err := url.Parse(orig); err == nil && u.Host != "" {
-		orig = u.Path
+	// An absolute-form request target ("http://host/path", or "//host/path")
+	// names a host; a plain path needs no parsing.
+	if !strings.HasPrefix(orig, "/") || strings.HasPrefix(orig, "//") {
+		if u, err := url.Parse(orig); err == nil && u.Host != "" {
+			orig = u.Path
+		}
 	}
 	if strings.HasSuffix(orig, r.URL.Path) {
 		prefix = strings.TrimSuffix(orig, r.URL.Path)
 	} else if dec, err := url.PathUnescape(orig); err == nil && strings.HasSuffix(dec, r.URL.Path) {
 		prefix = strings.TrimSuffix(dec, r.URL.Path)
 	}
-	return scheme + "://" + host, strings.TrimSuffix(prefix, "/")
+	return scheme, host, strings.TrimSuffix(prefix, "/")
 }

@@ -35,6 +35,8 @@ func TestBaseURLs(t *testing.T) {
 			"http://sim.example/flowroute/v2", "http://sim.example/flowroute/v2"},
 		{"escaped path", tenant.Default, "/flowroute/v2/cnams/a%20b", "/cnams/a b", false, nil,
 			"http://sim.example/flowroute/v2", "http://sim.example/flowroute/v2"},
+		{"absolute-form target", tenant.Default, "http://sim.example/flowroute/v2/cnams", "/cnams", false, nil,
+			"http://sim.example/flowroute/v2", "http://sim.example/flowroute/v2"},
 		{"query left out", tenant.Default, "/flowroute/v2/cnams?limit=1", "/cnams", false, nil,
 			"http://sim.example/flowroute/v2", "http://sim.example/flowroute/v2"},
 	}

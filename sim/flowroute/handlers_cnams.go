@@ -25,15 +25,27 @@ func writeDoc(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
-	h := w.Header()
-	h["Content-Type"] = []string{mediaType}
-	h["Content-Length"] = []string{strconv.Itoa(buf.Len())}
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	writeBody(w, status, buf.Bytes())
 	if buf.Cap() <= 64<<10 {
 		docBufs.Put(buf)
 	}
 }
+
+// writeBody sends an encoded document with its Content-Length.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = contentType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// contentType is the Content-Type header value, shared by every answer
+// (net/http only reads it).
+var contentType = []string{mediaType}
+
+// pageBufs hold the CNAM list pages being written (appendCNAMPage).
+var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
 // listDoc is a page of resources; its fields are in the order encoding/json
 // gives the keys of a map, so the bytes are those of the real API's sorted
@@ -107,13 +119,17 @@ func (p *Provider) listCNAMs(w http.ResponseWriter, r *http.Request) {
 		f.Approved = &b
 		q.Set("is_approved", map[bool]string{true: "True", false: "False"}[b])
 	}
-	items, more := st.ListCNAMs(acct, f)
 	base := provider.BaseURL(r)
-	data := make([]cnamResource, len(items))
-	for i, c := range items {
-		data[i] = cnamWire(base, c)
+	bp := pageBufs.Get().(*[]byte)
+	var body []byte
+	st.PageCNAMs(acct, f, func(page []*CNAM, more bool) {
+		body = appendCNAMPage((*bp)[:0], base, page, q, limit, offset, more)
+	})
+	writeBody(w, http.StatusOK, body)
+	if cap(body) <= 64<<10 {
+		*bp = body
+		pageBufs.Put(bp)
 	}
-	writeDoc(w, http.StatusOK, listDoc{Data: data, Links: pageLinks(base, "/v2/cnams", q, limit, offset, more)})
 }
 
 func cnamID(r *http.Request) (int64, error) {

@@ -70,9 +70,15 @@ type accountKey struct{}
 // Authenticate implements provider.Provider: HTTP Basic with the account's
 // access key and secret key.
 func (p *Provider) Authenticate(r *http.Request, _ string) (*http.Request, error) {
-	user, pass, ok := r.BasicAuth()
+	var buf [192]byte
+	user, pass, ok := basicCredentials(r.Header, buf[:])
 	if !ok {
-		return nil, errAuth
+		// Longer credentials than buf holds: decode them the usual way.
+		u, pw, okLong := r.BasicAuth()
+		if !okLong {
+			return nil, errAuth
+		}
+		user, pass = []byte(u), []byte(pw)
 	}
 	st := provider.StateOf[*State](r, Name)
 	if st == nil {
@@ -82,11 +88,14 @@ func (p *Provider) Authenticate(r *http.Request, _ string) (*http.Request, error
 	if !ok {
 		return nil, errAuth
 	}
+	if provider.SetCaller(r, acct) {
+		return r, nil
+	}
 	return r.WithContext(contextWithAccount(r.Context(), acct.AccessKey)), nil
 }
 
 func stateAndAccount(r *http.Request) (*State, string) {
-	return provider.StateOf[*State](r, Name), accountFrom(r.Context())
+	return provider.StateOf[*State](r, Name), accountOf(r)
 }
 
 // Credentials implements provider.Credentialed.

@@ -26,7 +26,10 @@ type State struct {
 	cnams    map[int64]*CNAM
 	// order holds each account's records by ascending id, so a page is a
 	// slice of it rather than a sort of every record.
-	order   map[string][]*CNAM
+	order map[string][]*CNAM
+	// live counts each account's records that are not rejected, by value,
+	// so the duplicate check on create and update needs no scan.
+	live    map[string]map[string]int
 	numbers map[string]*Number
 	nextID  int64
 	rng     *rand.Rand
@@ -45,6 +48,7 @@ func newState(c clock.Clock, cfg *Config, seed uint64) *State {
 		accounts: map[string]*Account{},
 		cnams:    map[int64]*CNAM{},
 		order:    map[string][]*CNAM{},
+		live:     map[string]map[string]int{},
 		numbers:  map[string]*Number{},
 		nextID:   cfg.FirstID,
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
@@ -66,6 +70,10 @@ func (s *State) newUUID() string {
 
 // putLocked adds a record to the id index and its account's order.
 func (s *State) putLocked(c *CNAM) {
+	if old, ok := s.cnams[c.ID]; ok {
+		s.countLocked(old, -1)
+	}
+	s.countLocked(c, 1)
 	s.cnams[c.ID] = c
 	list := s.order[c.Account]
 	if n := len(list); n == 0 || list[n-1].ID < c.ID {
@@ -85,6 +93,7 @@ func (s *State) putLocked(c *CNAM) {
 
 // dropLocked removes a record from the id index and its account's order.
 func (s *State) dropLocked(c *CNAM) {
+	s.countLocked(c, -1)
 	delete(s.cnams, c.ID)
 	list := s.order[c.Account]
 	i := sort.Search(len(list), func(i int) bool { return list[i].ID >= c.ID })
@@ -94,11 +103,11 @@ func (s *State) dropLocked(c *CNAM) {
 }
 
 // authenticate finds the account for a key pair.
-func (s *State) authenticate(access, secret string) (*Account, bool) {
+func (s *State) authenticate(access, secret []byte) (*Account, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	a, ok := s.accounts[access]
-	if !ok || a.SecretKey != secret {
+	a, ok := s.accounts[string(access)] // neither conversion allocates
+	if !ok || a.SecretKey != string(secret) {
 		return nil, false
 	}
 	return a, true
@@ -117,23 +126,38 @@ type CNAMFilter struct {
 func (s *State) ListCNAMs(account string, f CNAMFilter) ([]CNAM, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	page, more := s.pageLocked(account, f)
+	out := make([]CNAM, len(page))
+	for i, c := range page {
+		out[i] = *c
+	}
+	return out, more
+}
+
+// PageCNAMs calls fn, under the store's read lock, with a page of the
+// account's records (oldest first) and whether there are more: a page is
+// rendered without copying the records. They are the store's own, so fn
+// must neither keep nor change them.
+func (s *State) PageCNAMs(account string, f CNAMFilter, fn func(page []*CNAM, more bool)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(s.pageLocked(account, f))
+}
+
+func (s *State) pageLocked(account string, f CNAMFilter) ([]*CNAM, bool) {
 	list := s.order[account]
 	needle := strings.ToLower(f.Value)
 	if f.Approved == nil && needle == "" {
 		if f.Offset >= len(list) {
-			return []CNAM{}, false
+			return nil, false
 		}
 		end := len(list)
 		if f.Limit > 0 && f.Offset+f.Limit < end {
 			end = f.Offset + f.Limit
 		}
-		out := make([]CNAM, 0, end-f.Offset)
-		for _, c := range list[f.Offset:end] {
-			out = append(out, *c)
-		}
-		return out, end < len(list)
+		return list[f.Offset:end:end], end < len(list)
 	}
-	out := []CNAM{}
+	var out []*CNAM
 	skip := f.Offset
 	for _, c := range list {
 		if f.Approved != nil && (c.Approved != nil) != *f.Approved {
@@ -149,7 +173,7 @@ func (s *State) ListCNAMs(account string, f CNAMFilter) ([]CNAM, bool) {
 		if f.Limit > 0 && len(out) == f.Limit {
 			return out, true
 		}
-		out = append(out, *c)
+		out = append(out, c)
 	}
 	return out, false
 }
@@ -177,12 +201,33 @@ func (s *State) numbersOfLocked(id int64) []Number {
 }
 
 func (s *State) duplicateLocked(account, value string, except int64) bool {
-	for _, c := range s.order[account] {
-		if c.ID != except && c.Value == value && c.Rejection == nil {
-			return true
-		}
+	n := s.live[account][value]
+	if c, ok := s.cnams[except]; ok && c.Account == account && c.Value == value && c.Rejection == nil {
+		n--
 	}
-	return false
+	return n > 0
+}
+
+// countLocked adds d to the live count of c's value unless c is rejected;
+// call it with -1 before a record's value or rejection changes or it goes,
+// and with +1 after.
+func (s *State) countLocked(c *CNAM, d int) {
+	if c.Rejection != nil {
+		return
+	}
+	byValue := s.live[c.Account]
+	if byValue == nil {
+		if d < 0 {
+			return
+		}
+		byValue = map[string]int{}
+		s.live[c.Account] = byValue
+	}
+	if n := byValue[c.Value] + d; n > 0 {
+		byValue[c.Value] = n
+	} else {
+		delete(byValue, c.Value)
+	}
 }
 
 func normalizeValue(v string) (string, error) {
@@ -230,7 +275,9 @@ func (s *State) UpdateCNAM(account string, id int64, value string) (CNAM, error)
 	if s.duplicateLocked(account, v, id) {
 		return CNAM{}, errDuplicate
 	}
+	s.countLocked(c, -1)
 	c.Value = v
+	s.countLocked(c, 1)
 	c.DecideAt = s.clock.Now().Add(s.cfg.Approval.After.D())
 	s.armLocked(c)
 	return *c, nil
@@ -276,6 +323,7 @@ func (s *State) decide(id int64) {
 	}
 	now := s.clock.Now()
 	if reason := s.cfg.rejectionReason(c.Value); reason != "" {
+		s.countLocked(c, -1)
 		c.Rejection = &reason
 	} else {
 		c.Approved = &now
@@ -325,6 +373,7 @@ func (s *State) Decide(id int64, approve bool, reason string) (CNAM, error) {
 		if reason == "" {
 			reason = "Rejected by review."
 		}
+		s.countLocked(c, -1)
 		c.Rejection = &reason
 	}
 	s.noteDecision(c, "at once")
@@ -499,6 +548,7 @@ func (s *State) Import(data json.RawMessage) error {
 	}
 	s.cnams = map[int64]*CNAM{}
 	s.order = map[string][]*CNAM{}
+	s.live = map[string]map[string]int{}
 	for i := range snap.CNAMs {
 		c := snap.CNAMs[i]
 		s.putLocked(&c)
