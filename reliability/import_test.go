@@ -108,6 +108,18 @@ func TestStateImportIsCheckedBeforeItReplacesAnything(t *testing.T) {
 		{"no version", mutate(func(d map[string]any) { delete(d, "version") }), []string{"version"}},
 		{"an empty document", []byte(`{}`), []string{"version", "clock.now"}},
 		{"an unknown provider", mutate(func(d map[string]any) { d["providers"].(map[string]any)["acme"] = map[string]any{} }), []string{"providers.acme"}},
+		{"a registry record of a number the registry does not hold", mutate(func(d map[string]any) {
+			recs := section(d, "tnregistry")["records"].([]any)
+			recs[0].(map[string]any)["tfn"] = "8889999999"
+		}), []string{"providers.tnregistry.records[0].tfn"}},
+		{"a Somos refresh token of a user who is not there", mutate(func(d map[string]any) {
+			toks := section(d, "somos")["refreshTokens"].([]any)
+			toks[0].(map[string]any)["email"] = "ghost@example.com"
+		}), []string{"providers.somos.refreshTokens[0].email"}},
+		{"a T-Mobile link to a line that is not there", mutate(func(d map[string]any) {
+			tm := section(d, "tmobile")
+			tm["links"] = []any{map[string]any{"id": "L-1", "clientId": "demo-client", "login": "demo-user", "msisdn": "9999999999", "channelUrl": "", "created": "2026-01-05T09:00:00Z"}}
+		}), []string{"providers.tmobile.links[0].msisdn"}},
 		{"a DID of an account that is not there", mutate(func(d map[string]any) {
 			dids := section(d, "call48")["dids"].(map[string]any)
 			dids[firstKey(dids)].(map[string]any)["accountId"] = 424242

@@ -223,6 +223,9 @@ func (s *Store) Import(data json.RawMessage) error {
 	if err := tenant.DecodeState(data, &snap); err != nil {
 		return err
 	}
+	if ps := snap.check(); len(ps) > 0 {
+		return ps
+	}
 	secret, err := base64.StdEncoding.DecodeString(snap.Secret)
 	if err != nil || len(secret) == 0 {
 		return tenant.Problems{{Path: "secret", Message: "want the base64 signing secret"}}

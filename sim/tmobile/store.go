@@ -847,6 +847,9 @@ func (s *Store) Import(data json.RawMessage) error {
 	if err := tenant.DecodeState(data, &snap); err != nil {
 		return err
 	}
+	if ps := snap.check(); len(ps) > 0 {
+		return ps
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k, cancel := range s.timers {

@@ -332,6 +332,9 @@ func (s *State) Import(data json.RawMessage) error {
 	if err := tenant.DecodeState(data, &snap); err != nil {
 		return err
 	}
+	if ps := snap.check(); len(ps) > 0 {
+		return ps
+	}
 	numbers := map[string]*Number{}
 	for i := range snap.Numbers {
 		n := snap.Numbers[i]
