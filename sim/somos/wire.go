@@ -49,6 +49,9 @@ func flexKey[T any](raw json.RawMessage) (*T, error) {
 	if err := json.Unmarshal(raw, &k); err != nil {
 		return nil, badRequest("LastEvaluatedKey is not valid: %v", err)
 	}
+	if e, ok := any(&k).(interface{ foreign() bool }); ok && e.foreign() {
+		return nil, nil // another list's key: the first page
+	}
 	if c, ok := any(&k).(interface{ check() error }); ok {
 		if err := c.check(); err != nil {
 			return nil, err
@@ -66,6 +69,11 @@ func (k *ListKey) check() error {
 	}
 	return nil
 }
+
+// foreign reports a key with none of this list's attributes: the
+// document's own /bulkfiles/list sample sends a CNAM list's key
+// ({"cnam","tfn","entityID"}), which is read as asking for the first page.
+func (k *FileKey) foreign() bool { return k.FileID == "" && k.CreatedDate == 0 }
 
 func (k *FileKey) check() error {
 	if k.FileID == "" || k.CreatedDate == 0 {
