@@ -225,25 +225,23 @@ func linkFlows(items []storyItem) []flow {
 			f.Provider += ", " + it.Provider
 		}
 	}
+	at := make(map[uint64]int, len(items)) // journal id -> index
+	for i := range items {
+		at[items[i].JournalID] = i
+	}
 	var out []flow
 	for _, id := range order {
 		f := byID[id]
 		if len(f.Calls) < 2 {
-			for i := range items {
-				if items[i].Flow == id {
-					items[i].Flow = 0
-				}
+			for _, c := range f.Calls {
+				items[at[c]].Flow = 0
 			}
 			continue
 		}
-		var steps []string
-		for _, c := range f.Calls {
-			for i := range items {
-				if items[i].JournalID == c {
-					steps = append(steps, items[i].Method+" "+lastSegments(items[i].Path))
-					break
-				}
-			}
+		steps := make([]string, len(f.Calls))
+		for i, c := range f.Calls {
+			it := &items[at[c]]
+			steps[i] = it.Method + " " + lastSegments(it.Path)
 		}
 		f.Title = f.Provider + ": " + strings.Join(steps, " → ")
 		out = append(out, *f)
