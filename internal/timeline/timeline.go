@@ -11,6 +11,7 @@
 package timeline
 
 import (
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -108,12 +109,16 @@ func (l *Log) Add(it Item) uint64 {
 	return it.Seq
 }
 
-// Items returns a copy of the items in the order they were added (sort by
-// Seq for the order they happened in).
+// Items returns a copy of the items in the order they happened (by Seq).
+// That can differ from the order they were added: a callback attempt
+// running on a worker may be added before the item that queued it, which
+// took its Seq first.
 func (l *Log) Items() []Item {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]Item(nil), l.items...)
+	out := append([]Item(nil), l.items...)
+	l.mu.Unlock()
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out
 }
 
 // Len is the number of items held.

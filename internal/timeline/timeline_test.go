@@ -63,3 +63,16 @@ func TestCutKeepsWholeCharacters(t *testing.T) {
 	assert.True(t, utf8.ValidString(got))
 	assert.True(t, strings.HasSuffix(got, "…"))
 }
+
+func TestItemsComeInTheOrderTheyHappened(t *testing.T) {
+	l := New()
+	queued := l.Mark() // a message is queued...
+	// ...and its first attempt, on a worker, is added before the queueing item.
+	l.Add(Item{Kind: KindCallback, Summary: "attempt 1"})
+	l.Add(Item{Seq: queued, Kind: KindLifecycle, Summary: "queued"})
+	var got []string
+	for _, it := range l.Items() {
+		got = append(got, it.Summary)
+	}
+	assert.Equal(t, []string{"queued", "attempt 1"}, got)
+}
