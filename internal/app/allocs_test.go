@@ -34,9 +34,9 @@ var allocBudgets = []struct {
 	budget float64
 }{
 	// nothing to validate: no query string, no body
-	{name: "headline: Flowroute GET /v2/cnams", target: "/flowroute/v2/cnams", budget: 17},
+	{name: "headline: Flowroute GET /v2/cnams", target: "/flowroute/v2/cnams", budget: 10},
 	// a tenant prefix, and a query string kin-openapi checks
-	{name: "in a tenant, with a query", target: "/t/alloc-guard/flowroute/v2/cnams?limit=10", budget: 40},
+	{name: "in a tenant, with a query", target: "/t/alloc-guard/flowroute/v2/cnams?limit=10", budget: 30},
 }
 
 // TestAllocationBudgets fails when a hot request allocates more than its

@@ -492,7 +492,7 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 	// A stub or the upstream proxy answering (Source) is a configured use, kept.
 	released := created && !match.Authenticated && match.Source == "" && (e.Status >= 400 || match.Refused) && a.tenants.Release(world)
 	if !released {
-		world.Journal.Add(e)
+		world.Journal.AddRequest(e, r.Header)
 	}
 	a.metrics.observe(m.info.Name, match, e.Status, e.DurationMS/1000)
 	if a.log.Enabled(r.Context(), slog.LevelDebug) { // the arguments cost allocations even when dropped

@@ -82,7 +82,6 @@ func journalEntry(w *tenant.World, prov string, r *http.Request, path string, bo
 		Status:    rec.status,
 		RespTrunc: rec.trunc,
 	}
-	e.ReqHeaders, e.ReqHeadTrunc = journal.Headers(r.Header, w.Journal.HeaderLimit, w.Journal.KeepSecrets)
 	if e.Status == 0 {
 		e.Status = http.StatusOK
 	}
@@ -92,12 +91,7 @@ func journalEntry(w *tenant.World, prov string, r *http.Request, path string, bo
 	}
 	e.ReqBody, e.ReqTruncated = w.Journal.Truncate(body)
 	e.RespBody = rec.body.String()
-	if !w.Journal.KeepSecrets {
-		// After the cut: a credential cut short is still recognised, and
-		// at most BodyLimit bytes are scanned.
-		e.Query = journal.RedactQuery(e.Query)
-		e.ReqBody = journal.RedactBody(e.ReqBody)
-		e.RespBody = journal.RedactBody(e.RespBody)
-	}
+	// The request's headers and the redaction of credentials are added by
+	// Journal.AddRequest, which leaves both to the entry's first read.
 	return e
 }

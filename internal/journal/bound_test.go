@@ -134,3 +134,53 @@ func TestRedactBody(t *testing.T) {
 		RedactQuery("X-Amz-Credential=AK%2F2026&X-Amz-Expires=60&X-Amz-Signature=abc"))
 	require.Equal(t, "a=1", RedactQuery("a=1"))
 }
+
+func TestAddRequestFinishesOnRead(t *testing.T) {
+	basic := "Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ=="
+	tests := []struct {
+		name        string
+		keepSecrets bool
+		headerLimit int
+		header      http.Header
+		wantAuth    string
+		wantCut     bool
+	}{
+		{"redacted on read", false, 0, http.Header{"Authorization": {basic}, "Accept": {"*/*"}}, "Basic " + Mask("ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ=="), false},
+		{"kept with --journal-secrets", true, 0, http.Header{"Authorization": {basic}}, basic, false},
+		{"over the header limit: cut at once", false, 64, http.Header{"Authorization": {basic}, "X-Junk": {strings.Repeat("j", 10_000)}}, "Basic " + Mask("ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ=="), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := New(10, 0)
+			j.KeepSecrets, j.HeaderLimit = tt.keepSecrets, tt.headerLimit
+			j.AddRequest(Entry{Query: "token=abc&a=1", ReqBody: `{"password":"pw"}`, RespBody: `{"IdToken":"t"}`}, tt.header)
+			if tt.headerLimit > 0 {
+				assert.LessOrEqual(t, j.Bytes(), entryOverhead+tt.headerLimit+len(TruncMark)+200, "an entry never holds more than the header limit")
+			}
+			es := j.List(Filter{})
+			require.Len(t, es, 1)
+			e := es[0]
+			assert.Equal(t, tt.wantAuth, e.ReqHeaders["Authorization"])
+			assert.Equal(t, tt.wantCut, e.ReqHeadTrunc)
+			assert.Nil(t, e.rawHeaders, "a read entry holds its own copy")
+			if tt.keepSecrets {
+				assert.Equal(t, `{"password":"pw"}`, e.ReqBody)
+				assert.Equal(t, "token=abc&a=1", e.Query)
+			} else {
+				assert.Equal(t, `{"password":"`+Mask("pw")+`"}`, e.ReqBody)
+				assert.Equal(t, `{"IdToken":"`+Mask("t")+`"}`, e.RespBody)
+				assert.Equal(t, "token="+Mask("abc")+"&a=1", e.Query)
+			}
+			assert.Equal(t, e.Size(), j.Bytes(), "the running total follows the finished entry")
+			assert.Equal(t, es, j.List(Filter{}), "finished once; a second read is the same")
+		})
+	}
+}
+
+func TestAddRequestCopiesNothingOnTheRequestPath(t *testing.T) {
+	j := New(1000, 0)
+	h := http.Header{"Authorization": {"Basic YTpi"}, "Accept": {"*/*"}, "User-Agent": {"x"}}
+	e := Entry{Provider: "p", Method: "GET", Path: "/x", RespBody: `{"value":"ACME"}`}
+	allocs := testing.AllocsPerRun(100, func() { j.AddRequest(e, h) })
+	assert.LessOrEqual(t, allocs, 1.0, "only the ring's growth may allocate")
+}

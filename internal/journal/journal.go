@@ -5,6 +5,7 @@ package journal
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +37,13 @@ type Entry struct {
 	// Source says what answered when no emulated route did: "stub ID",
 	// "proxy URL" or "proxy error".
 	Source string `json:"source,omitempty"`
+
+	// An entry added with AddRequest is finished when it is first read:
+	// rawHeaders are the request's own headers, not yet copied, and
+	// pending says the copy and the redaction of credentials are still to
+	// be done. Neither is on the path of the request itself.
+	rawHeaders http.Header
+	pending    bool
 }
 
 // Filter selects entries; zero fields match everything.
@@ -111,7 +119,68 @@ func (e *Entry) Size() int {
 	for k, v := range e.ReqHeaders {
 		n += len(k) + len(v) + 16
 	}
+	for k, vs := range e.rawHeaders {
+		n += len(k) + 16
+		for _, v := range vs {
+			n += len(v) + 2
+		}
+	}
 	return n
+}
+
+// headerBytes is what Headers counts against its limit when it cuts
+// nothing.
+func headerBytes(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		n += len(k)
+		for i, v := range vs {
+			if i > 0 {
+				n += len(", ")
+			}
+			n += len(v)
+		}
+	}
+	return n
+}
+
+// AddRequest adds e with the headers of the request it records. Copying
+// the headers (sorted, bounded by HeaderLimit) and redacting credentials
+// from them, the query and both bodies (unless KeepSecrets) are left to
+// the first read of the entry, so a request pays for neither: the entry
+// holds h itself until then, which the caller must not change afterwards.
+// Headers over HeaderLimit are copied and cut at once, so an entry never
+// holds more than the limit.
+func (j *Journal) AddRequest(e Entry, h http.Header) uint64 {
+	e.pending = true
+	if j.HeaderLimit > 0 && headerBytes(h) > j.HeaderLimit {
+		e.ReqHeaders, e.ReqHeadTrunc = Headers(h, j.HeaderLimit, j.KeepSecrets)
+	} else {
+		e.rawHeaders = h
+	}
+	return j.Add(e)
+}
+
+// finishLocked does what AddRequest left to the first read. j.mu is held
+// for writing.
+func (j *Journal) finishLocked(e *Entry) {
+	if !e.pending {
+		return
+	}
+	before := e.Size()
+	if e.rawHeaders != nil {
+		e.ReqHeaders, e.ReqHeadTrunc = Headers(e.rawHeaders, j.HeaderLimit, j.KeepSecrets)
+		e.rawHeaders = nil
+	}
+	if !j.KeepSecrets {
+		// After the body cut: a credential cut short is still recognised,
+		// and at most BodyLimit bytes are scanned.
+		e.Query = RedactQuery(e.Query)
+		e.ReqBody = RedactBody(e.ReqBody)
+		e.RespBody = RedactBody(e.RespBody)
+	}
+	e.pending = false
+	j.bytes += e.Size() - before
 }
 
 // Add appends an entry, dropping the oldest while over Size entries or
@@ -155,10 +224,11 @@ func (j *Journal) List(f Filter) []Entry {
 // Page returns matching entries with an id below before (0: from the
 // newest), newest first, at most f.Limit of them (0: all), and the id to
 // pass as before for the next page (0 when there is none). The entries are
-// copies; their strings are shared, not copied.
+// copies; their strings are shared, not copied. Entries are finished (see
+// AddRequest) as they are read, once, so the lock is taken for writing.
 func (j *Journal) Page(f Filter, before uint64) ([]Entry, uint64) {
-	j.mu.RLock()
-	defer j.mu.RUnlock()
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	out := []Entry{}
 	for i := len(j.entries) - 1; i >= 0; i-- {
 		e := &j.entries[i]
@@ -168,6 +238,7 @@ func (j *Journal) Page(f Filter, before uint64) ([]Entry, uint64) {
 		if f.Limit > 0 && len(out) == f.Limit {
 			return out, out[len(out)-1].ID
 		}
+		j.finishLocked(e)
 		out = append(out, *e)
 	}
 	return out, 0
