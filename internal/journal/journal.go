@@ -43,7 +43,9 @@ type Entry struct {
 	// pending says the copy and the redaction of credentials are still to
 	// be done. Neither is on the path of the request itself.
 	rawHeaders http.Header
+	rawBytes   int // what Size counts for rawHeaders
 	pending    bool
+	size       int // Size() when added or finished
 }
 
 // Filter selects entries; zero fields match everything.
@@ -67,10 +69,14 @@ func (f Filter) match(e *Entry) bool {
 // it a memory sink.
 type Journal struct {
 	mu sync.RWMutex
-	// entries is oldest first; dropping from the front reslices, and the
-	// append that outgrows the array copies only what is live.
+	// entries is a ring: the oldest of the n held is entries[start], the
+	// next ones follow modulo len(entries). It grows (doubling, to at most
+	// size) only when every slot is taken, so a full journal adds an entry
+	// by overwriting the oldest and never copies the others.
 	entries []Entry
-	bytes   int // Size() summed over entries
+	start   int
+	n       int
+	bytes   int // Size() summed over the entries held
 	size    int
 	seq     uint64
 	// BodyLimit is how many bytes of each body are kept.
@@ -119,19 +125,12 @@ func (e *Entry) Size() int {
 	for k, v := range e.ReqHeaders {
 		n += len(k) + len(v) + 16
 	}
-	for k, vs := range e.rawHeaders {
-		n += len(k) + 16
-		for _, v := range vs {
-			n += len(v) + 2
-		}
-	}
-	return n
+	return n + e.rawBytes
 }
 
 // headerBytes is what Headers counts against its limit when it cuts
-// nothing.
-func headerBytes(h http.Header) int {
-	n := 0
+// nothing, and the number of headers.
+func headerBytes(h http.Header) (n, count int) {
 	for k, vs := range h {
 		n += len(k)
 		for i, v := range vs {
@@ -141,7 +140,7 @@ func headerBytes(h http.Header) int {
 			n += len(v)
 		}
 	}
-	return n
+	return n, len(h)
 }
 
 // AddRequest adds e with the headers of the request it records. Copying
@@ -153,10 +152,10 @@ func headerBytes(h http.Header) int {
 // holds more than the limit.
 func (j *Journal) AddRequest(e Entry, h http.Header) uint64 {
 	e.pending = true
-	if j.HeaderLimit > 0 && headerBytes(h) > j.HeaderLimit {
+	if n, count := headerBytes(h); j.HeaderLimit > 0 && n > j.HeaderLimit {
 		e.ReqHeaders, e.ReqHeadTrunc = Headers(h, j.HeaderLimit, j.KeepSecrets)
 	} else {
-		e.rawHeaders = h
+		e.rawHeaders, e.rawBytes = h, n+16*count // as Size counts a copied header
 	}
 	return j.Add(e)
 }
@@ -167,10 +166,10 @@ func (j *Journal) finishLocked(e *Entry) {
 	if !e.pending {
 		return
 	}
-	before := e.Size()
+	before := e.size
 	if e.rawHeaders != nil {
 		e.ReqHeaders, e.ReqHeadTrunc = Headers(e.rawHeaders, j.HeaderLimit, j.KeepSecrets)
-		e.rawHeaders = nil
+		e.rawHeaders, e.rawBytes = nil, 0
 	}
 	if !j.KeepSecrets {
 		// After the body cut: a credential cut short is still recognised,
@@ -180,25 +179,52 @@ func (j *Journal) finishLocked(e *Entry) {
 		e.RespBody = RedactBody(e.RespBody)
 	}
 	e.pending = false
-	j.bytes += e.Size() - before
+	e.size = e.Size()
+	j.bytes += e.size - before
 }
 
 // Add appends an entry, dropping the oldest while over Size entries or
 // MaxBytes, and returns its id.
 func (j *Journal) Add(e Entry) uint64 {
-	n := e.Size()
+	e.size = e.Size()
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
 	e.ID = j.seq
-	j.entries = append(j.entries, e)
-	j.bytes += n
-	for len(j.entries) > j.size || j.MaxBytes > 0 && j.bytes > j.MaxBytes && len(j.entries) > 1 {
-		j.bytes -= j.entries[0].Size()
-		j.entries[0] = Entry{} // let its strings go
-		j.entries = j.entries[1:]
+	if j.n == j.size {
+		j.dropOldestLocked()
+	}
+	if j.n == len(j.entries) {
+		j.growLocked()
+	}
+	j.entries[(j.start+j.n)%len(j.entries)] = e
+	j.n++
+	j.bytes += e.size
+	for j.MaxBytes > 0 && j.bytes > j.MaxBytes && j.n > 1 {
+		j.dropOldestLocked()
 	}
 	return e.ID
+}
+
+// at is the i-th oldest entry held.
+func (j *Journal) at(i int) *Entry { return &j.entries[(j.start+i)%len(j.entries)] }
+
+func (j *Journal) dropOldestLocked() {
+	e := j.at(0)
+	j.bytes -= e.size
+	*e = Entry{} // let its strings go
+	j.start = (j.start + 1) % len(j.entries)
+	j.n--
+}
+
+// growLocked doubles the ring (to at most size slots), oldest first.
+func (j *Journal) growLocked() {
+	c := min(max(2*len(j.entries), 8), j.size)
+	grown := make([]Entry, c)
+	for i := 0; i < j.n; i++ {
+		grown[i] = *j.at(i)
+	}
+	j.entries, j.start = grown, 0
 }
 
 // Bytes is about how many bytes the entries held take.
@@ -212,7 +238,7 @@ func (j *Journal) Bytes() int {
 func (j *Journal) Len() int {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
-	return len(j.entries)
+	return j.n
 }
 
 // List returns matching entries, newest first (Limit of them, when set).
@@ -230,8 +256,8 @@ func (j *Journal) Page(f Filter, before uint64) ([]Entry, uint64) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []Entry{}
-	for i := len(j.entries) - 1; i >= 0; i-- {
-		e := &j.entries[i]
+	for i := j.n - 1; i >= 0; i-- {
+		e := j.at(i)
 		if before != 0 && e.ID >= before || !f.match(e) {
 			continue
 		}
@@ -248,7 +274,7 @@ func (j *Journal) Page(f Filter, before uint64) ([]Entry, uint64) {
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries = nil
+	j.entries, j.start, j.n = nil, 0, 0
 	j.bytes = 0
 }
 

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -214,4 +215,42 @@ func TestConcurrentAddList(t *testing.T) {
 	}
 	j.Clear()
 	assert.Equal(t, 0, j.Len())
+}
+
+// TestRingAgreesWithASlice adds entries of random sizes to journals of
+// several sizes and byte bounds, and compares what each holds after every
+// add with a plain slice that drops from the front.
+func TestRingAgreesWithASlice(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, size := range []int{1, 2, 3, 7, 8, 9, 100} {
+		for _, maxBytes := range []int{0, 600, 3000} {
+			j := New(size, 0)
+			j.MaxBytes = maxBytes
+			var model []Entry
+			for i := 1; i <= 300; i++ {
+				e := Entry{Path: fmt.Sprintf("/p/%d", i), ReqBody: strings.Repeat("x", rng.IntN(500))}
+				j.Add(e)
+				e.ID = uint64(i)
+				model = append(model, e)
+				total := 0
+				for _, m := range model {
+					total += m.Size()
+				}
+				for len(model) > size || maxBytes > 0 && total > maxBytes && len(model) > 1 {
+					total -= model[0].Size()
+					model = model[1:]
+				}
+				want := make([]uint64, 0, len(model))
+				for k := len(model) - 1; k >= 0; k-- {
+					want = append(want, model[k].ID)
+				}
+				require.Equal(t, want, ids(j.List(Filter{})), "size %d, max bytes %d, after %d adds", size, maxBytes, i)
+				require.Equal(t, total, j.Bytes())
+				if i%50 == 0 {
+					j.Clear()
+					model = nil
+				}
+			}
+		}
+	}
 }
