@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -19,7 +20,10 @@ type recorder struct {
 	status int
 	limit  int
 	// body is built as a string so the journal takes it without another copy.
-	body  strings.Builder
+	body strings.Builder
+	// kept is a body written whole by WriteString: strings do not change,
+	// so the journal keeps it as it is.
+	kept  string
 	trunc bool
 }
 
@@ -35,23 +39,53 @@ func (r *recorder) WriteHeader(code int) {
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
+	if n := r.room(len(b)); n > 0 {
+		r.body.Write(b[:n])
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// WriteString keeps a body written in one piece without copying it:
+// strings do not change.
+func (r *recorder) WriteString(s string) (int, error) {
+	if r.body.Len() == 0 && r.kept == "" && len(s) <= r.limit {
+		if r.status == 0 {
+			r.status = http.StatusOK
+		}
+		r.kept = s
+	} else if n := r.room(len(s)); n > 0 {
+		r.body.WriteString(s[:n])
+	}
+	return io.WriteString(r.ResponseWriter, s)
+}
+
+// bodyString is the body kept for the journal.
+func (r *recorder) bodyString() string {
+	if r.kept != "" {
+		return r.kept
+	}
+	return r.body.String()
+}
+
+// room says how many of the next n bytes written the journal keeps, and
+// readies the body for them.
+func (r *recorder) room(n int) int {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	if room := r.limit - r.body.Len(); room > 0 {
-		keep := b
-		if len(b) > room {
-			keep = b[:room]
-			r.trunc = true
-		}
-		if r.body.Len() == 0 {
-			r.body.Grow(len(keep)) // most responses are one Write
-		}
-		r.body.Write(keep)
-	} else if len(b) > 0 {
-		r.trunc = true
+	if r.kept != "" { // a write after WriteString
+		r.body.WriteString(r.kept)
+		r.kept = ""
 	}
-	return r.ResponseWriter.Write(b)
+	room := r.limit - r.body.Len()
+	if n > room {
+		r.trunc = r.trunc || n > 0
+		n = max(room, 0)
+	}
+	if n > 0 && r.body.Len() == 0 {
+		r.body.Grow(n) // most responses are one Write
+	}
+	return n
 }
 
 func (r *recorder) Flush() {
@@ -90,7 +124,7 @@ func journalEntry(w *tenant.World, prov string, r *http.Request, path string, bo
 		e.Source = m.Source
 	}
 	e.ReqBody, e.ReqTruncated = w.Journal.Truncate(body)
-	e.RespBody = rec.body.String()
+	e.RespBody = rec.bodyString()
 	// The request's headers and the redaction of credentials are added by
 	// Journal.AddRequest, which leaves both to the entry's first read.
 	return e

@@ -120,16 +120,18 @@ func (p *Provider) listCNAMs(w http.ResponseWriter, r *http.Request) {
 		q.Set("is_approved", map[bool]string{true: "True", false: "False"}[b])
 	}
 	base := provider.BaseURL(r)
-	bp := pageBufs.Get().(*[]byte)
-	var body []byte
-	st.PageCNAMs(acct, f, func(page []*CNAM, more bool) {
-		body = appendCNAMPage((*bp)[:0], base, page, q, limit, offset, more)
+	// The page depends on the records, the base URL its links start with
+	// and the query (its filter, and its echo in the links).
+	var keyBuf [256]byte
+	key := append(append(append(append(append(keyBuf[:0], acct...), 0), base...), 0), r.URL.RawQuery...)
+	page := st.RenderedCNAMPage(acct, key, f, func(dst []byte, items []*CNAM, more bool) []byte {
+		return appendCNAMPage(dst, base, items, q, limit, offset, more)
 	})
-	writeBody(w, http.StatusOK, body)
-	if cap(body) <= 64<<10 {
-		*bp = body
-		pageBufs.Put(bp)
-	}
+	h := w.Header()
+	h["Content-Type"] = contentType
+	h["Content-Length"] = []string{strconv.Itoa(len(page))}
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, page) // the journal can keep the string itself
 }
 
 func cnamID(r *http.Request) (int64, error) {

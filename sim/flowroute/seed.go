@@ -144,7 +144,7 @@ var rateCenters = []struct{ npa, rc, state string }{
 
 // seed fills a new state from the scenario.
 func (s *State) seed(cfg *Config, faker *gofakeit.Faker, start time.Time) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	used := map[string]bool{}
 	for _, spec := range cfg.Accounts {

@@ -39,6 +39,17 @@ type State struct {
 	// story is the tenant's timeline: approvals, rejections and caller-ID
 	// changes go there (nil in store tests).
 	story *timeline.Log
+	// gen counts the times the state was locked for writing (lock), so a
+	// page rendered at one gen is the page of every later read at it.
+	gen   uint64
+	pages pageMemo
+}
+
+// lock takes the state for writing. Every change goes through it, which
+// makes the rendered pages of the last gen stale.
+func (s *State) lock() {
+	s.mu.Lock()
+	s.gen++
 }
 
 func newState(c clock.Clock, cfg *Config, seed uint64) *State {
@@ -59,7 +70,7 @@ func newState(c clock.Clock, cfg *Config, seed uint64) *State {
 
 // newUUID draws a version-4 UUID from the tenant's seeded source.
 func (s *State) newUUID() string {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	s.draws += 2
 	a, b := s.rng.Uint64(), s.rng.Uint64()
@@ -134,14 +145,26 @@ func (s *State) ListCNAMs(account string, f CNAMFilter) ([]CNAM, bool) {
 	return out, more
 }
 
-// PageCNAMs calls fn, under the store's read lock, with a page of the
-// account's records (oldest first) and whether there are more: a page is
-// rendered without copying the records. They are the store's own, so fn
-// must neither keep nor change them.
-func (s *State) PageCNAMs(account string, f CNAMFilter, fn func(page []*CNAM, more bool)) {
+// RenderedCNAMPage is the page of account's records that f selects, as
+// render writes it, remembered under key (which must name everything
+// besides the records that the rendering depends on) until the state
+// changes.
+func (s *State) RenderedCNAMPage(account string, key []byte, f CNAMFilter, render func(dst []byte, page []*CNAM, more bool) []byte) string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	fn(s.pageLocked(account, f))
+	if page, ok := s.pages.get(s.gen, key); ok {
+		return page
+	}
+	bp := pageBufs.Get().(*[]byte)
+	items, more := s.pageLocked(account, f)
+	body := render((*bp)[:0], items, more)
+	page := string(body)
+	if cap(body) <= 64<<10 {
+		*bp = body
+		pageBufs.Put(bp)
+	}
+	s.pages.put(s.gen, key, page)
+	return page
 }
 
 func (s *State) pageLocked(account string, f CNAMFilter) ([]*CNAM, bool) {
@@ -244,7 +267,7 @@ func (s *State) CreateCNAM(account, value string) (CNAM, error) {
 	if err != nil {
 		return CNAM{}, err
 	}
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	if s.duplicateLocked(account, v, 0) {
 		return CNAM{}, errDuplicate
@@ -263,7 +286,7 @@ func (s *State) UpdateCNAM(account string, id int64, value string) (CNAM, error)
 	if err != nil {
 		return CNAM{}, err
 	}
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	c, ok := s.cnams[id]
 	if !ok || c.Account != account {
@@ -285,7 +308,7 @@ func (s *State) UpdateCNAM(account string, id int64, value string) (CNAM, error)
 
 // DeleteCNAM removes a record and its number associations.
 func (s *State) DeleteCNAM(account string, id int64) error {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	c, ok := s.cnams[id]
 	if !ok || c.Account != account {
@@ -314,7 +337,7 @@ func (s *State) armLocked(c *CNAM) {
 
 // decide runs when a pending record's approval delay has passed.
 func (s *State) decide(id int64) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	delete(s.cancels, id)
 	c, ok := s.cnams[id]
@@ -352,7 +375,7 @@ var errNoRecord = errors.New("no such CNAM record")
 // Decide approves (reason empty) or rejects a pending record now: the
 // control API's lever.
 func (s *State) Decide(id int64, approve bool, reason string) (CNAM, error) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	c, ok := s.cnams[id]
 	if !ok {
@@ -462,7 +485,7 @@ func (s *State) GetNumber(account, value string) (Number, *CNAM, error) {
 
 // Associate sets an approved CNAM record as the number's caller ID.
 func (s *State) Associate(account, number string, id int64) (time.Time, error) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	n, ok := s.numbers[number]
 	if !ok || n.Account != account {
@@ -485,7 +508,7 @@ func (s *State) Associate(account, number string, id int64) (time.Time, error) {
 // Disassociate removes the number's CNAM record and returns its id (0 when
 // there was none).
 func (s *State) Disassociate(account, number string) (int64, time.Time, error) {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	n, ok := s.numbers[number]
 	if !ok || n.Account != account {
@@ -535,7 +558,7 @@ func (s *State) Import(data json.RawMessage) error {
 	if ps := snap.check(); len(ps) > 0 {
 		return ps
 	}
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	for _, cancel := range s.cancels {
 		cancel()
