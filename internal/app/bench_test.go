@@ -209,3 +209,25 @@ func BenchmarkCall48DIDs(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFlowrouteCreateGet is the Flowroute part of simbench's mixed
+// workload: POST /v2/cnams (body validated against the OpenAPI document)
+// and GET of the record created, in a tenant.
+func BenchmarkFlowrouteCreateGet(b *testing.B) {
+	h := benchApp(b).Handler()
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		req := httptest.NewRequest(http.MethodPost, "/t/bench-create/flowroute/v2/cnams", strings.NewReader(fmt.Sprintf(`{"value":"BENCH %X"}`, i)))
+		req.Header.Set("Content-Type", "application/json")
+		req.SetBasicAuth("demo-access-key", "demo-secret-key")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusCreated {
+			b.Fatalf("%d %s", rec.Code, rec.Body.String())
+		}
+		id := jsonField(b, rec.Body.String(), "data.id")
+		serveOnce(b, h, http.MethodGet, "/t/bench-create/flowroute/v2/cnams/"+id, "demo-access-key", "demo-secret-key", http.StatusOK)
+	}
+}

@@ -173,14 +173,13 @@ func readValue(r *http.Request) (string, error) {
 		return "", errorf(http.StatusBadRequest, "Could not read the request body.")
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	missing := errMissingValue()
 	if mt == "application/x-www-form-urlencoded" {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			return "", errorf(http.StatusBadRequest, "The form body could not be parsed.")
 		}
 		if !form.Has("value") {
-			return "", missing
+			return "", errMissingValue()
 		}
 		return form.Get("value"), nil
 	}
@@ -190,7 +189,7 @@ func readValue(r *http.Request) (string, error) {
 	}
 	v, ok := vb.value()
 	if !ok {
-		return "", missing
+		return "", errMissingValue()
 	}
 	return v, nil
 }
