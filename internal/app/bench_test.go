@@ -231,3 +231,49 @@ func BenchmarkFlowrouteCreateGet(b *testing.B) {
 		serveOnce(b, h, http.MethodGet, "/t/bench-create/flowroute/v2/cnams/"+id, "demo-access-key", "demo-secret-key", http.StatusOK)
 	}
 }
+
+// BenchmarkCall48SearchPurchase is simbench's call48 workload through the
+// whole engine: a search of local numbers in WA, then the purchase of the
+// first one offered, in a tenant (a fresh tenant, and login, when the
+// account's balance runs out).
+func BenchmarkCall48SearchPurchase(b *testing.B) {
+	h := benchApp(b).Handler()
+	gen, tok := 0, ""
+	do := func(method, target, body string) string {
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if tok != "" {
+			req.Header.Set("Authorization", tok)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s %s: %d %s", method, target, rec.Code, rec.Body.String())
+		}
+		return rec.Body.String()
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		prefix := fmt.Sprintf("/t/bench-c48-%d/call48/api/v4", gen)
+		if tok == "" {
+			tok = jsonField(b, do(http.MethodPost, prefix+"/login", `{"user_name":"mark","password":"password"}`), "data.token")
+		}
+		var res struct {
+			Data struct {
+				Loc    string `json:"loc"`
+				Result []struct {
+					NPA, NXX, XXXX string
+					LocData        string `json:"locData"`
+				} `json:"result"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(do(http.MethodGet, prefix+"/search?type=local&state=WA&limit=5", "")), &res); err != nil || len(res.Data.Result) == 0 {
+			b.Fatalf("search: %v %+v", err, res)
+		}
+		n := res.Data.Result[0]
+		buy := fmt.Sprintf(`{"type":"local","numbers":[{"npa":%q,"nxx":%q,"xxxx":%q,"loc":%q,"locData":%q}]}`, n.NPA, n.NXX, n.XXXX, res.Data.Loc, n.LocData)
+		if out := do(http.MethodPost, prefix+"/purchase", buy); !strings.Contains(out, `"code":200`) && !strings.Contains(out, `"code": 200`) {
+			gen, tok = gen+1, ""
+		}
+	}
+}

@@ -2,7 +2,6 @@ package call48
 
 import (
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,12 +49,24 @@ func parseRateCenters(text string) map[string][]RateCenter {
 }
 
 func hash32(parts ...string) uint32 {
-	h := fnv.New32a()
+	h := uint32(fnvOffset32)
 	for _, p := range parts {
-		_, _ = h.Write([]byte(p))
-		_, _ = h.Write([]byte{0})
+		h = fnv32a(h, []byte(p))
+		h = fnv32a(h, []byte{0})
 	}
-	return h.Sum32()
+	return h
+}
+
+// fnvOffset32 starts an FNV-1a hash.
+const fnvOffset32 = 2166136261
+
+// fnv32a continues the 32-bit FNV-1a hash h over b.
+func fnv32a(h uint32, b []byte) uint32 {
+	for _, c := range b {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h
 }
 
 // index numbers every rate center: an NPA and LATA (the one its area-code

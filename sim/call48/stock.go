@@ -1,6 +1,7 @@
 package call48
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -105,6 +106,10 @@ func generateStock(f *gofakeit.Faker, seed int64, spec InventorySpec) *stock {
 // localNumbers are the catalogue numbers of a rate center, in number order:
 // its NPA and exchange, line numbers drawn from the seed. About 30% are
 // PortaOne numbers (vendor 2), the others OD numbers of vendor 1 or 4.
+//
+// A search walks rate centers until it has enough unsold numbers, so this
+// runs for many rate centers per request: it allocates twice (the numbers
+// share one string), where formatting each draw cost about ten allocations.
 func (st *stock) localNumbers(rc *RateCenter) []InvNumber {
 	if st == nil || st.perRC == 0 || rc == nil || rc.NPA == "" || (st.states != nil && !st.states[rc.State]) {
 		return nil
@@ -112,26 +117,58 @@ func (st *stock) localNumbers(rc *RateCenter) []InvNumber {
 	if fx.rateCenterOf(rc.NPA+rc.nxx+"0000") != rc {
 		return nil // an exchange shared with an earlier rate center of the NPA
 	}
-	out := make([]InvNumber, 0, st.perRC)
-	taken := make(map[string]bool, st.perRC)
-	for j := 0; len(out) < st.perRC && j < 64; j++ {
-		h := uint64(hash32("line", strconv.FormatUint(uint64(st.seed), 10), strconv.Itoa(rc.FootprintID), strconv.Itoa(j)))
-		line := fmt.Sprintf("%04d", h%10000)
-		if taken[line] {
-			continue
+	// Draw j's hash is hash32("line", seed, footprint id, j): the common
+	// prefix is hashed once.
+	var buf [48]byte
+	key := append(buf[:0], "line\x00"...)
+	key = strconv.AppendUint(key, uint64(st.seed), 10)
+	key = append(key, 0)
+	key = strconv.AppendInt(key, int64(rc.FootprintID), 10)
+	key = append(key, 0)
+	prefix := fnv32a(fnvOffset32, key)
+	type draw struct {
+		line [4]byte
+		h    uint64
+		j    int
+	}
+	var draws [64]draw
+	n := 0
+next:
+	for j := 0; n < st.perRC && j < 64; j++ {
+		h := uint64(fnv32a(prefix, append(strconv.AppendInt(buf[:0], int64(j), 10), 0)))
+		v := h % 10000
+		line := [4]byte{byte('0' + v/1000), byte('0' + v/100%10), byte('0' + v/10%10), byte('0' + v%10)}
+		for _, d := range draws[:n] {
+			if d.line == line {
+				continue next
+			}
 		}
-		taken[line] = true
-		n := InvNumber{Number: rc.NPA + rc.nxx + line, Kind: KindLocal, State: rc.State, RateCenter: rc.RateCenter, FootprintID: rc.FootprintID,
-			LATA: rc.LATA, Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + rc.seq*64 + j, Vendor: 1}
+		draws[n] = draw{line, h, j}
+		n++
+	}
+	// Every number shares the NPA and exchange: line order is number order.
+	slices.SortFunc(draws[:n], func(a, b draw) int { return bytes.Compare(a.line[:], b.line[:]) })
+	var all strings.Builder
+	all.Grow(n * 10)
+	for _, d := range draws[:n] {
+		all.WriteString(rc.NPA)
+		all.WriteString(rc.nxx)
+		all.Write(d.line[:])
+	}
+	numbers := all.String()
+	out := make([]InvNumber, n)
+	for i, d := range draws[:n] {
+		h := d.h
+		num := InvNumber{Number: numbers[i*10 : i*10+10], Kind: KindLocal, State: rc.State, RateCenter: rc.RateCenter, FootprintID: rc.FootprintID,
+			LATA: rc.LATA, Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + rc.seq*64 + d.j, Vendor: 1}
 		switch (h >> 20) % 10 {
 		case 0, 1, 2:
-			n.Platform, n.Vendor = PlatformPorta, 2
+			num.Platform, num.Vendor = PlatformPorta, 2
 		case 3, 4, 5:
-			n.Vendor = 4
+			num.Vendor = 4
 		}
-		out = append(out, n)
+		out[i] = num
 	}
-	slices.SortFunc(out, func(a, b InvNumber) int { return strings.Compare(a.Number, b.Number) })
 	return out
 }
 

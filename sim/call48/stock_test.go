@@ -2,6 +2,9 @@ package call48
 
 import (
 	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
 	"slices"
 	"strings"
 	"testing"
@@ -139,4 +142,72 @@ func BenchmarkNewState(b *testing.B) {
 			buildStore(b, p, sc, cfg, "t")
 		}
 	})
+}
+
+// localNumbersReference is localNumbers written plainly, one formatted
+// draw at a time: the numbers every tenant, export and test saw before
+// localNumbers was made cheap.
+func localNumbersReference(st *stock, rc *RateCenter) []InvNumber {
+	if st == nil || st.perRC == 0 || rc == nil || rc.NPA == "" || (st.states != nil && !st.states[rc.State]) {
+		return nil
+	}
+	if fx.rateCenterOf(rc.NPA+rc.nxx+"0000") != rc {
+		return nil
+	}
+	var out []InvNumber
+	taken := map[string]bool{}
+	for j := 0; len(out) < st.perRC && j < 64; j++ {
+		h := uint64(hash32("line", strconv.FormatUint(uint64(st.seed), 10), strconv.Itoa(rc.FootprintID), strconv.Itoa(j)))
+		line := fmt.Sprintf("%04d", h%10000)
+		if taken[line] {
+			continue
+		}
+		taken[line] = true
+		n := InvNumber{Number: rc.NPA + rc.nxx + line, Kind: KindLocal, State: rc.State, RateCenter: rc.RateCenter, FootprintID: rc.FootprintID,
+			LATA: rc.LATA, Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + rc.seq*64 + j, Vendor: 1}
+		switch (h >> 20) % 10 {
+		case 0, 1, 2:
+			n.Platform, n.Vendor = PlatformPorta, 2
+		case 3, 4, 5:
+			n.Vendor = 4
+		}
+		out = append(out, n)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Number < out[b].Number })
+	return out
+}
+
+func TestLocalNumbersMatchTheReference(t *testing.T) {
+	for _, tc := range []struct {
+		seed  uint32
+		perRC int
+	}{{0, 8}, {42, 8}, {7, 1}, {123456789, maxPerRC}, {4294967295, 20}} {
+		st := &stock{seed: tc.seed, perRC: tc.perRC}
+		checked := 0
+		for _, s := range fx.States {
+			rcs := fx.RateCenters[s.StateCode]
+			for i := 0; i < len(rcs); i += 7 { // every seventh rate center of every state
+				want := localNumbersReference(st, &rcs[i])
+				got := st.localNumbers(&rcs[i])
+				if len(want) == 0 {
+					require.Empty(t, got)
+					continue
+				}
+				require.Equal(t, want, got, "seed %d, %d per rate center, %s %s", tc.seed, tc.perRC, s.StateCode, rcs[i].RateCenter)
+				checked++
+			}
+		}
+		require.Greater(t, checked, 1000)
+	}
+}
+
+func BenchmarkLocalNumbers(b *testing.B) {
+	st := &stock{seed: 42, perRC: 8}
+	rcs := fx.RateCenters["WA"]
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		st.localNumbers(&rcs[i%len(rcs)])
+		i++
+	}
 }
