@@ -278,8 +278,9 @@ func (s *Store) takeLocked(number string) {
 		delete(s.d.Inventory, number)
 		s.invStale = true
 	}
-	if _, ok := s.stock.local(number); ok {
+	if _, ok := s.stock.local(number); ok && !s.d.Sold[number] {
 		s.d.Sold[number] = true
+		s.soldIn[fx.rateCenterOf(number).seq]++
 	}
 }
 
@@ -287,6 +288,7 @@ func (s *Store) takeLocked(number string) {
 func (s *Store) putBackLocked(inv InvNumber) {
 	if _, ok := s.stock.local(inv.Number); ok && s.d.Sold[inv.Number] {
 		delete(s.d.Sold, inv.Number)
+		s.soldIn[fx.rateCenterOf(inv.Number).seq]--
 		return
 	}
 	s.d.Inventory[inv.Number] = &inv
@@ -362,6 +364,9 @@ func (s *Store) localLocked(f localFilter, limit int) []InvNumber {
 		}
 	}
 	f.eachRateCenter(func(rc *RateCenter) bool {
+		if s.stock != nil && s.soldIn[rc.seq] >= s.stock.perRC {
+			return true // a rate center has at most perRC numbers: all sold
+		}
 		for _, n := range s.stock.localNumbers(rc) {
 			if s.d.Sold[n.Number] || s.d.Inventory[n.Number] != nil || !f.match(&n) {
 				continue

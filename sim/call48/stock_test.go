@@ -3,9 +3,9 @@ package call48
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -210,4 +210,55 @@ func BenchmarkLocalNumbers(b *testing.B) {
 		st.localNumbers(&rcs[i%len(rcs)])
 		i++
 	}
+}
+
+// A search passes over rate centers whose numbers are all sold, and finds
+// them again when one comes back; the counts survive an export and import.
+func TestSearchSkipsSoldOutRateCenters(t *testing.T) {
+	p := New()
+	sc, cfg := configured(t, p, testScenario)
+	s := buildStore(t, p, sc, cfg, "a")
+	search := func(s *Store) []string {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		var out []string
+		for _, n := range s.localLocked(localFilter{State: "WA"}, 3) {
+			out = append(out, n.Number)
+		}
+		return out
+	}
+	first := search(s)
+	require.Len(t, first, 3)
+	rc := fx.rateCenterOf(first[0])
+	require.NotNil(t, rc)
+
+	// Sell every number of the first rate center.
+	s.mu.Lock()
+	all := s.stock.localNumbers(rc)
+	require.NotEmpty(t, all)
+	for _, n := range all {
+		s.takeLocked(n.Number)
+	}
+	assert.Equal(t, len(all), s.soldIn[rc.seq])
+	s.mu.Unlock()
+	after := search(s)
+	require.Len(t, after, 3)
+	for _, n := range after {
+		assert.NotEqual(t, rc, fx.rateCenterOf(n), "%s is in the sold-out rate center", n)
+	}
+
+	// An export and import keeps the counts (and so the answer).
+	b, err := json.Marshal(s.Export())
+	require.NoError(t, err)
+	imported := buildStore(t, p, sc, cfg, "b")
+	require.NoError(t, imported.Import(b))
+	assert.Equal(t, len(all), imported.soldIn[rc.seq])
+	assert.Equal(t, after, search(imported))
+
+	// One comes back: the rate center is searched again.
+	s.mu.Lock()
+	s.putBackLocked(all[0])
+	assert.Equal(t, len(all)-1, s.soldIn[rc.seq])
+	s.mu.Unlock()
+	assert.Equal(t, all[0].Number, search(s)[0])
 }

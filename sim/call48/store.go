@@ -66,8 +66,11 @@ type Store struct {
 	invSorted []string       // the inventory's numbers in order (may be a shared stock's: never changed in place)
 	invDirty  bool           // numbers were added since invSorted was made
 	invStale  bool           // numbers were only removed since then
-	timers    map[string]func() bool
-	stock     *stock // the shared inventory the tenant started from
+	// soldIn counts the catalogue numbers sold, by rate center (seq): a
+	// search passes over a sold-out rate center without drawing its numbers.
+	soldIn map[int]int
+	timers map[string]func() bool
+	stock  *stock // the shared inventory the tenant started from
 	// story is the tenant's timeline: port-in steps and bulk orders go
 	// there (nil in store tests).
 	story *timeline.Log
@@ -104,6 +107,12 @@ func (s *Store) reindex() {
 	s.byNumber = map[string]int{}
 	for id, d := range s.d.DIDs {
 		s.byNumber[d.Number] = id
+	}
+	s.soldIn = map[int]int{}
+	for number := range s.d.Sold {
+		if rc := fx.rateCenterOf(number); rc != nil {
+			s.soldIn[rc.seq]++
+		}
 	}
 	s.invDirty = true
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/telecomsim/simulator/internal/provider"
@@ -265,9 +266,40 @@ func ok(w http.ResponseWriter, v any) {
 		if !m.has("error") {
 			m = append(m, kv{K: "error", V: nil})
 		}
-		v = m
+		writeObj(w, m)
+		return
 	}
 	provider.WriteJSON(w, http.StatusOK, v)
+}
+
+// objBuf holds an answer being written by writeObj.
+type objBuf struct {
+	compact []byte
+	out     bytes.Buffer
+}
+
+var objBufs = sync.Pool{New: func() any { return new(objBuf) }}
+
+// writeObj writes m as provider.WriteJSON does (indented by two spaces,
+// one newline after), without encoding/json checking and copying the
+// bytes that MarshalJSON returns.
+func writeObj(w http.ResponseWriter, m obj) {
+	buf := objBufs.Get().(*objBuf)
+	compact, err := m.appendJSON(buf.compact[:0])
+	if err != nil {
+		provider.WriteJSON(w, http.StatusOK, m) // reports what cannot be encoded as before
+		return
+	}
+	buf.out.Reset()
+	_ = json.Indent(&buf.out, compact, "", "  ")
+	buf.out.WriteByte('\n')
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.out.Bytes())
+	if cap(compact) <= 64<<10 && buf.out.Cap() <= 128<<10 {
+		buf.compact = compact
+		objBufs.Put(buf)
+	}
 }
 
 // success is {"code":200,"message":"Successful Operation","data":...,"error":null}.
@@ -370,27 +402,63 @@ func o(kvs ...any) obj {
 }
 
 // MarshalJSON writes the keys in order.
-func (m obj) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+func (m obj) MarshalJSON() ([]byte, error) { return m.appendJSON(nil) }
+
+// appendJSON appends m as MarshalJSON writes it: keys and values as
+// json.Marshal writes them, nested objs appended in place (through
+// json.Marshal each level's bytes were checked and copied again by the
+// level above).
+func (m obj) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, '{')
 	for i, p := range m {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, err := json.Marshal(p.K)
+		var err error
+		if b, err = appendMarshal(b, p.K); err != nil {
+			return nil, err
+		}
+		b = append(b, ':')
+		switch v := p.V.(type) {
+		case obj:
+			b, err = v.appendJSON(b)
+		case nil:
+			b = append(b, "null"...)
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		default:
+			b, err = appendMarshal(b, v)
+		}
 		if err != nil {
 			return nil, err
 		}
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := json.Marshal(p.V)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}'), nil
+}
+
+// appendMarshal appends json.Marshal(v); a string that needs no escaping
+// is quoted in place.
+func appendMarshal(b []byte, v any) ([]byte, error) {
+	if s, isString := v.(string); isString && plainJSONString(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"'), nil
+	}
+	j, err := json.Marshal(v)
+	return append(b, j...), err
+}
+
+// plainJSONString reports whether json.Marshal writes s between quotes as
+// it is: printable ASCII without quotes, backslashes or the characters it
+// escapes for HTML.
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 func (m obj) has(k string) bool {
