@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/telecomsim/simulator/internal/jsonindent"
 	"github.com/telecomsim/simulator/internal/provider"
 )
 
@@ -274,8 +275,7 @@ func ok(w http.ResponseWriter, v any) {
 
 // objBuf holds an answer being written by writeObj.
 type objBuf struct {
-	compact []byte
-	out     bytes.Buffer
+	compact, out []byte
 }
 
 var objBufs = sync.Pool{New: func() any { return new(objBuf) }}
@@ -290,13 +290,11 @@ func writeObj(w http.ResponseWriter, m obj) {
 		provider.WriteJSON(w, http.StatusOK, m) // reports what cannot be encoded as before
 		return
 	}
-	buf.out.Reset()
-	_ = json.Indent(&buf.out, compact, "", "  ")
-	buf.out.WriteByte('\n')
+	buf.out = append(jsonindent.Append(buf.out[:0], compact), '\n')
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.out.Bytes())
-	if cap(compact) <= 64<<10 && buf.out.Cap() <= 128<<10 {
+	_, _ = w.Write(buf.out)
+	if cap(compact) <= 64<<10 && cap(buf.out) <= 128<<10 {
 		buf.compact = compact
 		objBufs.Put(buf)
 	}

@@ -113,22 +113,10 @@ func decode(r *http.Request, v any) error {
 
 func writeOK(w http.ResponseWriter, v any) { writeJSON(w, http.StatusOK, v) }
 
-// writeJSON writes v as the engine's WriteJSON does, but without escaping
-// <, > and & (the real service's JSON serializers leave them as they are,
-// and a presigned URL's query string must stay copy-pasteable).
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		provider.WriteJSON(w, status, v)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
+// writeJSON writes v indented, leaving <, > and & as they are (the real
+// service's JSON serializers do, and a presigned URL's query string must
+// stay copy-pasteable): the engine's WriteJSON.
+func writeJSON(w http.ResponseWriter, status int, v any) { provider.WriteJSON(w, status, v) }
 
 // ---- auth ----
 
