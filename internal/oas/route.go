@@ -21,6 +21,9 @@ type Prepared struct {
 	// headers are the operation's (optional) header parameters, canonical;
 	// a request carrying one of them is validated.
 	headers []string
+	// memo holds requests that passed (nil when the operation reads
+	// cookies, which the memo's key leaves out).
+	memo *passMemo
 }
 
 // Prepare finds the operation for a route template and method once.
@@ -36,7 +39,7 @@ func (s *Spec) Prepare(method, path string) *Prepared {
 	op := *route.Operation
 	op.Security = &openapi3.SecurityRequirements{}
 	route.Operation = &op
-	p := &Prepared{route: route, quiet: true}
+	p := &Prepared{route: route, quiet: true, memo: &passMemo{}}
 	params := append(openapi3.Parameters{}, route.PathItem.Parameters...)
 	params = append(params, route.Operation.Parameters...)
 	for _, ref := range params {
@@ -44,6 +47,9 @@ func (s *Spec) Prepare(method, path string) *Prepared {
 		if prm == nil {
 			p.quiet = false
 			continue
+		}
+		if prm.In == openapi3.ParameterInCookie {
+			p.memo = nil
 		}
 		switch {
 		case prm.Required, prm.In == openapi3.ParameterInPath, prm.In == openapi3.ParameterInCookie:
@@ -65,9 +71,23 @@ func (p *Prepared) Validate(r *http.Request, vars map[string]string) error {
 	if p.route == nil || p.skips(r) {
 		return nil
 	}
+	// A request the route passed before, byte for byte, passes again.
+	var key *[]byte
+	if p.memo != nil {
+		key = keyBufs.Get().(*[]byte)
+		defer keyBufs.Put(key)
+		if !p.key(r, key) {
+			key = nil
+		} else if p.memo.has(*key) {
+			return nil
+		}
+	}
 	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: vars, Route: p.route, Options: opts}
 	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
 		return convert(err)
+	}
+	if key != nil {
+		p.memo.add(*key)
 	}
 	return nil
 }

@@ -118,3 +118,89 @@ func TestForRouteCompilesOnFirstUse(t *testing.T) {
 	bad := NewLazy([]byte("openapi: [")).ForRoute("GET", "/x")
 	assert.Error(t, bad(httptest.NewRequest("GET", "/x", nil), nil), "a document that does not load fails the request")
 }
+
+// TestPassedRequestsAreRemembered: a request that passed passes again
+// without kin-openapi, and any byte that could change the verdict (path,
+// query, Content-Type, header parameters, body) makes it another request.
+func TestPassedRequestsAreRemembered(t *testing.T) {
+	s, err := Load([]byte(routeSpec))
+	require.NoError(t, err)
+	type req struct {
+		method, path, target, ctype, trace, body string
+		fails                                    bool
+	}
+	post := func(body string, fails bool) req {
+		return req{method: "POST", path: "/items", target: "/items", ctype: "application/json", body: body, fails: fails}
+	}
+	steps := []struct {
+		name       string
+		r          req
+		remembered bool // answered from the memo
+	}{
+		{"first good body", post(`{"name":"a"}`, false), false},
+		{"the same body again", post(`{"name":"a"}`, false), true},
+		{"another body", post(`{"name":"b"}`, false), false},
+		{"a bad body is never remembered", post(`{"name":1}`, true), false},
+		{"nor passes the second time", post(`{"name":1}`, true), false},
+		{"the good body under another content type", req{method: "POST", path: "/items", target: "/items", ctype: "text/plain", body: `{"name":"a"}`, fails: true}, false},
+		{"a good query", req{method: "GET", path: "/items", target: "/items?limit=5"}, false},
+		{"the same query", req{method: "GET", path: "/items", target: "/items?limit=5"}, true},
+		{"with a bad header parameter", req{method: "GET", path: "/items", target: "/items?limit=5", trace: "abc", fails: true}, false},
+		{"with a good one", req{method: "GET", path: "/items", target: "/items?limit=5", trace: "7"}, false},
+		{"a path parameter", req{method: "GET", path: "/items/{id}", target: "/items/7"}, false},
+		{"another, bad", req{method: "GET", path: "/items/{id}", target: "/items/x", fails: true}, false},
+		{"a body over the memo's bound", post(`{"name":"`+strings.Repeat("x", maxMemoBody)+`"}`, false), false},
+		{"is validated every time", post(`{"name":"`+strings.Repeat("x", maxMemoBody)+`"}`, false), false},
+	}
+	preps := map[string]*Prepared{}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			r := st.r
+			p := preps[r.method+r.path]
+			if p == nil {
+				p = s.Prepare(r.method, r.path)
+				preps[r.method+r.path] = p
+			}
+			var body io.Reader
+			if r.body != "" {
+				body = strings.NewReader(r.body)
+			}
+			hr := httptest.NewRequest(r.method, r.target, body)
+			if r.ctype != "" {
+				hr.Header.Set("Content-Type", r.ctype)
+			}
+			if r.trace != "" {
+				hr.Header.Set("X-Trace", r.trace)
+			}
+			vars := map[string]string{}
+			if strings.HasPrefix(r.target, "/items/") {
+				vars["id"] = strings.TrimPrefix(r.target, "/items/")
+			}
+			before := p.memo.bytes
+			err := p.Validate(hr, vars)
+			assert.Equal(t, r.fails, err != nil, "error: %v", err)
+			if st.remembered {
+				assert.Equal(t, before, p.memo.bytes, "answered from the memo")
+			}
+			if !r.fails && !st.remembered && len(r.body) <= maxMemoBody {
+				assert.Greater(t, p.memo.bytes, before, "remembered")
+			}
+			if r.fails || len(r.body) > maxMemoBody {
+				assert.Equal(t, before, p.memo.bytes, "not remembered")
+			}
+			if r.body != "" {
+				got, err := io.ReadAll(hr.Body)
+				require.NoError(t, err)
+				assert.Equal(t, r.body, string(got), "the handler still reads the whole body")
+			}
+		})
+	}
+}
+
+func TestPassMemoIsBounded(t *testing.T) {
+	var m passMemo
+	for i := 0; i < 1000; i++ {
+		m.add([]byte(strings.Repeat("k", 100) + string(rune('a'+i%26)) + strings.Repeat("z", i%7)))
+		require.LessOrEqual(t, m.bytes, maxMemoBytes)
+	}
+}
