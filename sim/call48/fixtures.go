@@ -71,6 +71,7 @@ type fixtureSet struct {
 	RateCenters map[string][]RateCenter // by state code, sorted by name
 	Countries   []CountryRow
 	stateByCode map[string]StateRow
+	stateIDs    map[string]*int          // state code -> its StateID, for answers to point at
 	byNPA       map[string][]*RateCenter // NPA -> its rate centers, in catalogue order
 	total       int                      // rate centers in the catalogue
 }
@@ -78,7 +79,7 @@ type fixtureSet struct {
 var fx = loadFixtures()
 
 func loadFixtures() *fixtureSet {
-	f := &fixtureSet{stateByCode: map[string]StateRow{}}
+	f := &fixtureSet{stateByCode: map[string]StateRow{}, stateIDs: map[string]*int{}}
 	var codes map[string][]areaCode
 	mustJSON("data/states.json", &f.States)
 	f.RateCenters = parseRateCenters(rateCentersCSV)
@@ -86,6 +87,7 @@ func loadFixtures() *fixtureSet {
 	mustJSON("data/countries.json", &f.Countries)
 	for _, s := range f.States {
 		f.stateByCode[s.StateCode] = s
+		f.stateIDs[s.StateCode] = &s.StateID
 	}
 	f.index(codes)
 	return f
@@ -104,6 +106,15 @@ func mustJSON(name string, v any) {
 func (f *fixtureSet) state(code string) (StateRow, bool) {
 	s, ok := f.stateByCode[strings.ToUpper(strings.TrimSpace(code))]
 	return s, ok
+}
+
+// stateID is the id of a state, shared (for an answer's row to point at),
+// or a new zero for an unknown code (as state's zero StateRow gave).
+func (f *fixtureSet) stateID(code string) *int {
+	if id, ok := f.stateIDs[strings.ToUpper(strings.TrimSpace(code))]; ok {
+		return id
+	}
+	return new(int)
 }
 
 // country finds a country by id, alpha-2 or alpha-3 code.

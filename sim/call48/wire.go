@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/telecomsim/simulator/internal/jsonindent"
 	"github.com/telecomsim/simulator/internal/provider"
@@ -28,6 +29,8 @@ func (f *fstr) UnmarshalJSON(b []byte) error {
 	switch {
 	case string(b) == "null":
 		*f = ""
+	case len(b) > 1 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b):
+		*f = fstr(b[1 : len(b)-1]) // nothing to unescape or replace
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -413,13 +416,15 @@ func (m obj) appendJSON(b []byte) ([]byte, error) {
 			b = append(b, ',')
 		}
 		var err error
-		if b, err = appendMarshal(b, p.K); err != nil {
+		if b, err = appendString(b, p.K); err != nil {
 			return nil, err
 		}
 		b = append(b, ':')
 		switch v := p.V.(type) {
 		case obj:
 			b, err = v.appendJSON(b)
+		case string:
+			b, err = appendString(b, v)
 		case nil:
 			b = append(b, "null"...)
 		case int:
@@ -434,16 +439,21 @@ func (m obj) appendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// appendMarshal appends json.Marshal(v); a string that needs no escaping
-// is quoted in place.
+// appendMarshal appends json.Marshal(v).
 func appendMarshal(b []byte, v any) ([]byte, error) {
-	if s, isString := v.(string); isString && plainJSONString(s) {
+	j, err := json.Marshal(v)
+	return append(b, j...), err
+}
+
+// appendString appends json.Marshal(s); one that needs no escaping is
+// quoted in place.
+func appendString(b []byte, s string) ([]byte, error) {
+	if plainJSONString(s) {
 		b = append(b, '"')
 		b = append(b, s...)
 		return append(b, '"'), nil
 	}
-	j, err := json.Marshal(v)
-	return append(b, j...), err
+	return appendMarshal(b, s)
 }
 
 // plainJSONString reports whether json.Marshal writes s between quotes as

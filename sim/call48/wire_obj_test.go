@@ -89,3 +89,23 @@ func FuzzObjString(f *testing.F) {
 		}
 	})
 }
+
+// fstr reads a JSON string as encoding/json does (escapes, invalid UTF-8
+// replaced), and numbers and booleans as their text.
+func TestFstrDecodesAsEncodingJSON(t *testing.T) {
+	for _, raw := range []string{`"plain"`, `""`, `"tab\tquote\"u\u00e9"`, "\"caf\xc3\xa9\"", "\"bad \xff utf8\"", `"\/"`, `12`, `true`, `null`} {
+		var got struct {
+			V fstr `json:"v"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(`{"v":`+raw+`}`), &got), raw)
+		want := ""
+		switch raw {
+		case `12`, `true`:
+			want = raw
+		case `null`:
+		default:
+			require.NoError(t, json.Unmarshal([]byte(raw), &want))
+		}
+		assert.Equal(t, want, string(got.V), raw)
+	}
+}
