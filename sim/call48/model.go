@@ -12,11 +12,21 @@ type Money int64
 
 // String prints the amount with five decimals ("2.00000").
 func (m Money) String() string {
-	sign := ""
+	var buf [32]byte
+	b := buf[:0]
 	if m < 0 {
-		sign, m = "-", -m
+		b, m = append(b, '-'), -m
 	}
-	return fmt.Sprintf("%s%d.%05d", sign, int64(m)/100000, int64(m)%100000)
+	if m < 0 { // the most negative amount has no positive twin
+		return fmt.Sprintf("-%d.%05d", int64(m)/100000, int64(m)%100000)
+	}
+	b = strconv.AppendInt(b, int64(m)/100000, 10)
+	b = append(b, '.')
+	frac := int64(m) % 100000
+	for d := int64(10000); d > 0; d /= 10 {
+		b = append(b, byte('0'+frac/d%10))
+	}
+	return string(b)
 }
 
 // ParseMoney reads "40", "40.5" or "40.00000".

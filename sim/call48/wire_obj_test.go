@@ -3,6 +3,8 @@ package call48
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math"
 	"net/http/httptest"
 	"testing"
 
@@ -107,5 +109,15 @@ func TestFstrDecodesAsEncodingJSON(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(raw), &want))
 		}
 		assert.Equal(t, want, string(got.V), raw)
+	}
+}
+
+func TestMoneyStringMatchesSprintf(t *testing.T) {
+	for _, m := range []Money{0, 1, 9, 99999, 100000, 100001, 200000, 123456789, -1, -100000, -123456789, math.MaxInt64, math.MinInt64 + 1, math.MinInt64} {
+		sign, v := "", m
+		if v < 0 {
+			sign, v = "-", -v
+		}
+		assert.Equal(t, fmt.Sprintf("%s%d.%05d", sign, int64(v)/100000, int64(v)%100000), m.String(), "%d", int64(m))
 	}
 }
