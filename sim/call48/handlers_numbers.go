@@ -67,11 +67,12 @@ func handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows := make([]numberRow, 0, len(res.Numbers))
+	var prices moneyTexts // rows share a few prices
 	for i := range res.Numbers {
 		n := &res.Numbers[i] // the row points into it: no copy per row
 		setup, monthly := storeOf(r).cfg.vendorPrice(res.Kind, n.Vendor)
 		row := numberRow{DIDID: n.InvID, DIDNumber: n.Number, DID: n.InvID, Number: n.Number, NPA: n.Number[:3], NXX: n.Number[3:6], XXXX: n.Number[6:],
-			DIDTypeID: didTypeIDs["TF"], DIDStatusID: 1, VendorID: max(n.Vendor, 1), Monthly: monthly.String(), Setup: setup.String()}
+			DIDTypeID: didTypeIDs["TF"], DIDStatusID: 1, VendorID: max(n.Vendor, 1), Monthly: prices.text(monthly), Setup: prices.text(setup)}
 		if res.Kind == KindLocal {
 			row.DIDTypeID, row.StateID, row.RateCenterID = didTypeIDs["LCL"], fx.stateID(n.State), &n.FootprintID
 			row.State, row.RateCenter = &n.State, &n.RateCenter

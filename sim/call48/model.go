@@ -29,6 +29,28 @@ func (m Money) String() string {
 	return string(b)
 }
 
+// moneyTexts remembers the text of the last few amounts printed, for an
+// answer whose rows repeat a few prices.
+type moneyTexts struct {
+	amounts [4]Money
+	texts   [4]string
+	n       int
+}
+
+func (t *moneyTexts) text(m Money) string {
+	for i := 0; i < t.n; i++ {
+		if t.amounts[i] == m {
+			return t.texts[i]
+		}
+	}
+	s := m.String()
+	if t.n < len(t.amounts) {
+		t.amounts[t.n], t.texts[t.n] = m, s
+		t.n++
+	}
+	return s
+}
+
 // ParseMoney reads "40", "40.5" or "40.00000".
 func ParseMoney(s string) (Money, error) {
 	s = strings.TrimSpace(s)

@@ -121,3 +121,10 @@ func TestMoneyStringMatchesSprintf(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("%s%d.%05d", sign, int64(v)/100000, int64(v)%100000), m.String(), "%d", int64(m))
 	}
 }
+
+func TestMoneyTextsRepeatTheText(t *testing.T) {
+	var texts moneyTexts
+	for _, m := range []Money{100000, 125000, 100000, 1, 2, 3, 4, 5, 125000, 5} {
+		assert.Equal(t, m.String(), texts.text(m))
+	}
+}
