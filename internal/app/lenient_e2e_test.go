@@ -51,3 +51,26 @@ func bearerLess(tok string) func(*http.Request) {
 }
 
 func basicDemo(r *http.Request) { r.SetBasicAuth("demo-access-key", "demo-secret-key") }
+
+// null in an optional field is the field left out for Call48 and for the
+// control API's inputs too (TFNRegistry's subscriptions and record changes,
+// which a test harness builds from objects with unset members).
+func TestNullIsAbsentBeyondSomosAndFlowroute(t *testing.T) {
+	t.Parallel()
+	srv := simtest.New(t)
+
+	req, err := http.NewRequest("POST", srv.URL("call48")+"/login", strings.NewReader(`{"user_name":"mark","password":"password","remember":null}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, body := srv.Do(t, "", req)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	assert.Contains(t, string(body), `"token"`, "logged in: %s", body)
+
+	var sub map[string]any
+	srv.Control("POST", "/tnregistry/subscriptions", map[string]any{
+		"cic": "0777", "url": "inbox://nulls", "respOrg": nil, "caFile": nil, "networkId": nil,
+		"restricted": nil, "insecureSkipVerify": nil, "messages": nil,
+	}, http.StatusCreated, &sub)
+	assert.Equal(t, "0777", sub["cic"])
+	assert.Equal(t, "inbox://nulls", sub["url"])
+}
