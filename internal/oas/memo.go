@@ -47,10 +47,12 @@ func (p *Prepared) key(r *http.Request, buf *[]byte) bool {
 		}
 		n := len(k)
 		k = append(k, make([]byte, r.ContentLength)...)
-		if _, err := io.ReadFull(r.Body, k[n:]); err != nil {
+		read, err := io.ReadFull(r.Body, k[n:])
+		body := bytes.Clone(k[n : n+read])
+		if err != nil { // shorter than announced: hand on what there was, and the error
+			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
 			return false
 		}
-		body := bytes.Clone(k[n:])
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	*buf = k
