@@ -154,9 +154,14 @@ func (s *Store) processFile(fileID string, due int64) {
 		s.armProcessLocked(f.FileID, f.ProcessDue)
 		s.note(f, "file "+f.FileID+" is processing "+strconv.Itoa(rows)+" rows")
 	case FileProcessing:
-		s.processLocked(f)
-		s.note(f, "file "+f.FileID+" is "+strings.ToLower(f.Status)+": "+f.Message)
+		s.noteDone(f, s.processLocked(f))
 	}
+}
+
+// noteDone puts a processed file on the timeline with the numbers its rows
+// named, so a number's life shows the file that changed it.
+func (s *Store) noteDone(f *BulkFile, numbers []string) {
+	s.note(f, "file "+f.FileID+" is "+strings.ToLower(f.Status)+": "+f.Message, numbers...)
 }
 
 // ProcessNow processes an uploaded file at once (a control lever).
@@ -170,7 +175,7 @@ func (s *Store) ProcessNow(fileID string) (BulkFile, error) {
 	if f.Status != FileUploaded && f.Status != FileProcessing {
 		return BulkFile{}, badRequest("File %s is %s, not waiting to be processed", fileID, f.Status)
 	}
-	s.processLocked(f)
+	s.noteDone(f, s.processLocked(f))
 	return fileView(f), nil
 }
 
@@ -179,7 +184,13 @@ type rowError struct {
 	reason string
 }
 
-func (s *Store) processLocked(f *BulkFile) {
+// maxNotedNumbers bounds the numbers a processed file's timeline item
+// names.
+const maxNotedNumbers = 100
+
+// processLocked applies a file's rows and returns the numbers they named
+// (the first maxNotedNumbers, as ten digits).
+func (s *Store) processLocked(f *BulkFile) []string {
 	now := s.nowMs()
 	f.ProcessDue = 0
 	f.LastModifiedDate = now
@@ -196,7 +207,7 @@ func (s *Store) processLocked(f *BulkFile) {
 		if !errors.Is(err, io.EOF) {
 			f.Message = "The file is not a valid CSV file: " + err.Error()
 		}
-		return
+		return nil
 	}
 	// Columns are found by their header, in any order; a column the
 	// simulator does not know is ignored and reported in the rejected-rows
@@ -219,9 +230,11 @@ func (s *Store) processLocked(f *BulkFile) {
 	}
 	if _, ok := cols["tfn"]; !ok {
 		f.Status, f.Message = FileFailed, "The header row has no tfn column"
-		return
+		return nil
 	}
 	var rejected [][]string
+	var numbers []string
+	noted := map[string]bool{}
 	for {
 		row, err := rd.Read()
 		if errors.Is(err, io.EOF) {
@@ -239,6 +252,12 @@ func (s *Store) processLocked(f *BulkFile) {
 		}
 		f.EntriesReadInFile++
 		f.Processed++
+		if i := cols["tfn"]; i < len(row) && len(numbers) < maxNotedNumbers {
+			if n := timeline.Normalize(row[i]); n != "" && !noted[n] {
+				noted[n] = true
+				numbers = append(numbers, n)
+			}
+		}
 		re := s.applyRowLocked(caller, f, header, cols, row)
 		if re == nil {
 			continue
@@ -280,6 +299,7 @@ func (s *Store) processLocked(f *BulkFile) {
 		}
 		f.RejectedFileID = id
 	}
+	return numbers
 }
 
 func padRow(row []string, n int) []string {
@@ -610,7 +630,7 @@ func (s *Store) File(fileID string) (BulkFile, bool) {
 }
 
 // note puts a bulk file's step on the tenant's timeline.
-func (s *Store) note(f *BulkFile, summary string) {
-	s.story.Add(timeline.Item{Time: s.now(), Kind: timeline.KindLifecycle, Provider: "somos", Summary: summary,
+func (s *Store) note(f *BulkFile, summary string, numbers ...string) {
+	s.story.Add(timeline.Item{Time: s.now(), Kind: timeline.KindLifecycle, Provider: "somos", Summary: summary, Numbers: numbers,
 		Detail: map[string]string{"fileId": f.FileID, "status": f.Status, "entityID": f.EntityID}})
 }
