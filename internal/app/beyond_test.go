@@ -548,3 +548,50 @@ func TestProxyErrorsInEachProviderShape(t *testing.T) {
 	_, body := s.do("GET", "/t/gone/__sim/journal?limit=20", "", nil)
 	assert.Equal(t, len(app.Providers()), strings.Count(string(body), `"source": "proxy error"`), "every failure is journaled")
 }
+
+// Stubs added through the control API, their sequences and state machines
+// survive a state export and import; a document from before stubs were
+// exported keeps the scenario's; a bad stub in a document is a 422 at its
+// path.
+func TestStubsInStateExports(t *testing.T) {
+	t.Parallel()
+	s := newSim(t, stubScenario, app.Config{})
+	resp, body := s.do("POST", "/t/a/__sim/stubs", `{"id":"added","provider":"flowroute","method":"GET","path":"/v2/numbers/available",
+	  "state":{"name":"stock","set":"asked"},"sequence":[{"body":{"n":"first"}},{"body":{"n":"second"}}]}`, nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(body))
+	_, body = s.do("GET", "/t/a/flowroute/v2/numbers/available", "", nil)
+	require.Contains(t, string(body), "first")
+	_, body = s.do("GET", "/t/a/flowroute/v2/cnams/7", "", basicAuth) // the scenario's sequence moves too
+	require.Contains(t, string(body), `"is_approved":false`)
+
+	resp, doc := s.do("GET", "/t/a/__sim/state", "", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(doc))
+	resp, body = s.do("PUT", "/t/b/__sim/state", string(doc), nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+
+	_, body = s.do("GET", "/t/b/flowroute/v2/numbers/available", "", nil)
+	assert.Contains(t, string(body), "second", "the sequence goes on where it was")
+	_, body = s.do("GET", "/t/b/flowroute/v2/cnams/7", "", basicAuth)
+	assert.Contains(t, string(body), `"is_approved":true`)
+	_, body = s.do("GET", "/t/b/__sim/stubs", "", nil)
+	assert.Contains(t, string(body), `"stock": "asked"`)
+	resp, _ = s.do("POST", "/t/b/__sim/stubs", `{"id":"added","provider":"flowroute","method":"GET","path":"/x","response":{}}`, nil)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "ids stay taken")
+
+	var parsed map[string]any
+	require.NoError(t, json.Unmarshal(doc, &parsed))
+	delete(parsed["engine"].(map[string]any), "stubs")
+	old, err := json.Marshal(parsed)
+	require.NoError(t, err)
+	resp, body = s.do("PUT", "/t/c/__sim/state", string(old), nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	_, body = s.do("GET", "/t/c/__sim/stubs", "", nil)
+	assert.Contains(t, string(body), `"alias"`, "the scenario's stubs")
+	assert.NotContains(t, string(body), `"added"`)
+
+	bad := strings.Replace(string(doc), `"path": "/v2/numbers/available"`, `"path": "no-slash"`, 1)
+	require.NotEqual(t, string(doc), bad)
+	resp, body = s.do("PUT", "/t/d/__sim/state", bad, nil)
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, string(body))
+	assert.Contains(t, string(body), "engine.stubs.stubs.0.path")
+}

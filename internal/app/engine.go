@@ -12,6 +12,7 @@ import (
 	"github.com/telecomsim/simulator/internal/fault"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/scenario"
+	"github.com/telecomsim/simulator/internal/stub"
 	"github.com/telecomsim/simulator/internal/tenant"
 )
 
@@ -197,14 +198,19 @@ func (a *App) attachEngine(w *tenant.World, l *loaded) {
 }
 
 type engineDoc struct {
-	Faults any         `json:"faults"`
-	Events []eventItem `json:"events"`
+	Faults any            `json:"faults"`
+	Events []eventItem    `json:"events"`
+	Stubs  *stub.Snapshot `json:"stubs,omitempty"`
 }
 
 func (a *App) exportEngine(w *tenant.World) engineDoc {
 	doc := engineDoc{Faults: faultsOf(w).Export(), Events: []eventItem{}}
 	if l := eventsOf(w); l != nil {
 		doc.Events = l.export()
+	}
+	if set := stubsOf(w); set != nil {
+		snap := set.Export()
+		doc.Stubs = &snap
 	}
 	return doc
 }
@@ -216,12 +222,24 @@ func (a *App) importEngine(w *tenant.World, raw []byte) error {
 	var doc struct {
 		Faults json.RawMessage `json:"faults"`
 		Events json.RawMessage `json:"events"`
+		Stubs  json.RawMessage `json:"stubs"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return err
 	}
 	if err := a.importEvents(w, doc.Events); err != nil {
 		return fmt.Errorf("events: %w", err)
+	}
+	// A document from before stubs were exported keeps the scenario's.
+	if set := stubsOf(w); set != nil && len(doc.Stubs) > 0 && string(doc.Stubs) != "null" {
+		var snap stub.Snapshot
+		if err := tenant.DecodeState(doc.Stubs, &snap); err != nil {
+			return tenant.AsProblems(err).Under("stubs")
+		}
+		if err := set.Import(snap); err != nil {
+			path, msg, _ := strings.Cut(err.Error(), ": ")
+			return tenant.Problems{{Path: "stubs." + path, Message: msg}}
+		}
 	}
 	if len(doc.Faults) == 0 || string(doc.Faults) == "null" {
 		return nil

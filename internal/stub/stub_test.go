@@ -269,3 +269,43 @@ func TestSetBounds(t *testing.T) {
 		assert.NoError(t, err, "clearing frees the room")
 	}
 }
+
+func TestSnapshotRoundTripAndBadSnapshots(t *testing.T) {
+	s := NewSet([]byte("seed"))
+	require.NoError(t, s.Replace([]Stub{{ID: "scn", Provider: "p", Method: "GET", Path: "/a", Response: &Response{Status: 200}}}))
+	_, err := s.Add(Stub{Provider: "p", Method: "GET", Path: "/b", Sequence: []Response{{Body: "one"}, {Body: "two"}}})
+	require.NoError(t, err)
+	_, ok := s.Answer(Request{Provider: "p", Method: "GET", Path: "/b"})
+	require.True(t, ok)
+	snap := s.Export()
+	require.Len(t, snap.Stubs, 2)
+
+	other := NewSet([]byte("seed"))
+	require.NoError(t, other.Import(snap))
+	assert.Equal(t, snap, other.Export())
+	assert.InDelta(t, s.bytes, other.bytes, 20, "added stubs count against the bound again (with their id now)")
+	a, ok := other.Answer(Request{Provider: "p", Method: "GET", Path: "/b"})
+	require.True(t, ok)
+	assert.Equal(t, "two", string(a.Body), "the sequence goes on")
+
+	for _, tc := range []struct {
+		name, want string
+		change     func(*Snapshot)
+	}{
+		{"duplicate id", "stubs.1.id", func(sn *Snapshot) { sn.Stubs[1].ID = sn.Stubs[0].ID }},
+		{"no id", "stubs.0.id", func(sn *Snapshot) { sn.Stubs[0].ID = "" }},
+		{"bad stub", "stubs.0.path", func(sn *Snapshot) { sn.Stubs[0].Path = "x" }},
+		{"negative hits", "stubs.0.hits", func(sn *Snapshot) { sn.Stubs[0].Hits = -1 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := s.Export()
+			bad.Stubs = append([]SavedStub(nil), bad.Stubs...)
+			tc.change(&bad)
+			before := other.Export()
+			err := other.Import(bad)
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), tc.want), err.Error())
+			assert.Equal(t, before, other.Export(), "a bad snapshot changes nothing")
+		})
+	}
+}
