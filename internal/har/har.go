@@ -4,6 +4,7 @@
 package har
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -256,11 +257,15 @@ func Parse(b []byte) (*File, error) {
 // Writer appends exchanges to a HAR file. The file is a single JSON
 // document, so it is rewritten (to a temporary file, then renamed) after
 // every entry: a crash never leaves half a file, and a browser can open it
-// while the proxy runs.
+// while the proxy runs. Each entry is encoded once, when it is added; a
+// rewrite only joins the encoded entries (re-encoding the whole recording
+// for every exchange made a long recording slower with each one).
 type Writer struct {
 	mu      sync.Mutex
 	path    string
-	file    File
+	head    []byte   // the document up to its entries array
+	tail    []byte   // and after it
+	entries [][]byte // each entry, encoded at its place in the document
 	bytes   int
 	full    bool
 	secrets bool
@@ -273,14 +278,30 @@ type Writer struct {
 // ErrFull is returned by Add once the recording reached its bound.
 var ErrFull = fmt.Errorf("HAR recording is full; later exchanges are not recorded")
 
+// entriesMark is how an empty entries array reads in the indented document.
+const entriesMark = `"entries": []`
+
+// entryPrefix is the indentation of an entry in the document.
+const entryPrefix = "      "
+
 // NewWriter starts a recording at path (created or truncated now, so a bad
 // path fails at startup). keepSecrets writes credentials as they were.
 func NewWriter(path, creatorVersion string, keepSecrets bool) (*Writer, error) {
 	w := &Writer{path: path, secrets: keepSecrets, MaxBytes: 64 << 20, redact: NewRedactor()}
-	w.file.Log = Log{Version: "1.2", Creator: Creator{Name: "telecom provider simulator", Version: creatorVersion}, Entries: []Entry{}}
+	f := File{Log: Log{Version: "1.2", Creator: Creator{Name: "telecom provider simulator", Version: creatorVersion}, Entries: []Entry{}}}
 	if !keepSecrets {
-		w.file.Log.Comment = "secrets redacted (Authorization headers, passwords and tokens in bodies): the same secret has the same REDACTED-n placeholder throughout"
+		f.Log.Comment = "secrets redacted (Authorization headers, passwords and tokens in bodies): the same secret has the same REDACTED-n placeholder throughout"
 	}
+	doc, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.Index(doc, []byte(entriesMark))
+	if i < 0 {
+		return nil, fmt.Errorf("har: no entries array in %s", doc)
+	}
+	w.head = append(doc[:i:i], `"entries": [`...)
+	w.tail = append([]byte("]"), doc[i+len(entriesMark):]...)
 	if err := w.flushLocked(); err != nil {
 		return nil, err
 	}
@@ -302,8 +323,12 @@ func (w *Writer) Add(e Entry) error {
 		w.full = true
 		return ErrFull
 	}
+	b, err := json.MarshalIndent(e, entryPrefix, "  ")
+	if err != nil {
+		return err
+	}
 	w.bytes += size
-	w.file.Log.Entries = append(w.file.Log.Entries, e)
+	w.entries = append(w.entries, b)
 	return w.flushLocked()
 }
 
@@ -311,19 +336,39 @@ func (w *Writer) Add(e Entry) error {
 func (w *Writer) Len() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return len(w.file.Log.Entries)
+	return len(w.entries)
+}
+
+// document joins the encoded parts as json.MarshalIndent writes the whole
+// file.
+func (w *Writer) document() []byte {
+	n := len(w.head) + len(w.tail) + 8
+	for _, e := range w.entries {
+		n += len(e) + len(entryPrefix) + 2
+	}
+	b := append(make([]byte, 0, n), w.head...)
+	for i, e := range w.entries {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+		b = append(b, entryPrefix...)
+		b = append(b, e...)
+	}
+	if len(w.entries) > 0 {
+		b = append(b, "\n    "...)
+	}
+	b = append(b, w.tail...)
+	return append(b, '\n')
 }
 
 func (w *Writer) flushLocked() error {
-	b, err := json.MarshalIndent(w.file, "", "  ")
-	if err != nil {
-		return err
-	}
+	b := w.document()
 	tmp, err := os.CreateTemp(filepath.Dir(w.path), "."+filepath.Base(w.path)+".*")
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
+	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err

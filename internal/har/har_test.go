@@ -167,3 +167,24 @@ func TestParseRejects(t *testing.T) {
 	_, err := NewWriter(filepath.Join(t.TempDir(), "missing", "rec.har"), "t", false)
 	assert.Error(t, err)
 }
+
+// The file is what json.MarshalIndent writes for the whole recording,
+// whatever the number of entries, though each entry is encoded once.
+func TestWriterFileIsTheIndentedDocument(t *testing.T) {
+	for _, keep := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "rec.har")
+		w, err := NewWriter(path, "test", keep)
+		require.NoError(t, err)
+		for i := 0; i < 3; i++ {
+			b, err := os.ReadFile(path)
+			require.NoError(t, err)
+			f, err := Parse(b)
+			require.NoError(t, err)
+			require.Len(t, f.Log.Entries, i)
+			want, err := json.MarshalIndent(f, "", "  ")
+			require.NoError(t, err)
+			assert.Equal(t, string(want)+"\n", string(b), "after %d entries", i)
+			require.NoError(t, w.Add(NewEntry(exchange())))
+		}
+	}
+}
