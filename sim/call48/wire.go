@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/telecomsim/simulator/internal/jsonindent"
 	"github.com/telecomsim/simulator/internal/provider"
 )
 
@@ -276,29 +275,21 @@ func ok(w http.ResponseWriter, v any) {
 	provider.WriteJSON(w, http.StatusOK, v)
 }
 
-// objBuf holds an answer being written by writeObj.
-type objBuf struct {
-	compact, out []byte
-}
+// objBufs hold answers being encoded by writeObj.
+var objBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-var objBufs = sync.Pool{New: func() any { return new(objBuf) }}
-
-// writeObj writes m as provider.WriteJSON does (indented by two spaces,
-// one newline after), without encoding/json checking and copying the
-// bytes that MarshalJSON returns.
+// writeObj writes m as provider.WriteJSON does, without encoding/json
+// checking and copying the bytes that MarshalJSON returns.
 func writeObj(w http.ResponseWriter, m obj) {
-	buf := objBufs.Get().(*objBuf)
-	compact, err := m.appendJSON(buf.compact[:0])
+	buf := objBufs.Get().(*[]byte)
+	compact, err := m.appendJSON((*buf)[:0])
 	if err != nil {
 		provider.WriteJSON(w, http.StatusOK, m) // reports what cannot be encoded as before
 		return
 	}
-	buf.out = append(jsonindent.Append(buf.out[:0], compact), '\n')
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.out)
-	if cap(compact) <= 64<<10 && cap(buf.out) <= 128<<10 {
-		buf.compact = compact
+	provider.WriteCompactJSON(w, http.StatusOK, compact)
+	if cap(compact) <= 64<<10 {
+		*buf = compact
 		objBufs.Put(buf)
 	}
 }
