@@ -55,6 +55,9 @@ func statusNeedsRespOrg(s string) bool {
 // "8339900238", "833-990-0238", "(833) 990-0238", "+18339900238" and
 // "18339900238", and requires an open 8xx NPA.
 func normTFN(s string) (string, error) {
+	if allDigits(s) { // already bare digits (most lookups): no copy
+		return checkTFN(s, s)
+	}
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -65,7 +68,20 @@ func normTFN(s string) (string, error) {
 			return "", fmt.Errorf("invalid toll-free number %q: only digits expected", s)
 		}
 	}
-	d := b.String()
+	return checkTFN(s, b.String())
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkTFN checks the digits d of the number written s.
+func checkTFN(s, d string) (string, error) {
 	if len(d) == 11 && d[0] == '1' {
 		d = d[1:]
 	}
