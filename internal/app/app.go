@@ -95,7 +95,7 @@ type App struct {
 	byName  map[string]*mount
 	tenants *tenant.Registry
 	control http.Handler
-	metrics *metrics
+	metrics *requestMetrics
 
 	mu      sync.RWMutex
 	current *loaded

@@ -3,7 +3,11 @@ package app_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,7 +37,17 @@ func TestMetricsCountEveryRequest(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/__sim/metrics", nil))
 	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "text/plain; version=0.0.4; charset=utf-8", rec.Header().Get("Content-Type"))
 	text := rec.Body.String()
+	// Prometheus's own parser reads the whole answer.
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := parser.TextToMetricFamilies(strings.NewReader(text))
+	require.NoError(t, err)
+	for _, name := range []string{"simulator_requests_total", "simulator_request_duration_seconds", "simulator_panics_total",
+		"simulator_tenants", "simulator_journal_entries", "simulator_tenants_refused_total",
+		"simulator_tenants_released_total", "simulator_tenants_evicted_total", "go_goroutines", "go_memstats_heap_inuse_bytes"} {
+		assert.Contains(t, fams, name)
+	}
 	assert.Contains(t, text, `simulator_requests_total{provider="flowroute",route="GET /v2/cnams",status="200"} 3`)
 	assert.Contains(t, text, `simulator_requests_total{provider="flowroute",route="GET /v2/cnams",status="401"} 1`)
 	assert.Contains(t, text, `simulator_request_duration_seconds_count{provider="flowroute"} 4`)
