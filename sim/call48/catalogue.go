@@ -23,27 +23,37 @@ var validNXX = func() []string {
 func byName(a, b RateCenter) int { return strings.Compare(a.RateCenter, b.RateCenter) }
 
 // parseRateCenters reads the catalogue CSV (see rateCentersCSV) into rate
-// centers by state; names are substrings of the text.
-func parseRateCenters(text string) map[string][]RateCenter {
+// centers by state, each state's a part of one array; names are substrings of
+// the text. A state's rows must be together.
+func parseRateCenters(text string, codes *texts) map[string][]RateCenter {
+	text = strings.TrimSpace(text)
+	_, body, _ := strings.Cut(text, "\n") // the header
+	all := make([]RateCenter, 0, strings.Count(body, "\n")+1)
 	out := map[string][]RateCenter{}
-	counts := map[string]int{}
-	lines := strings.Split(strings.TrimSpace(text), "\n")
-	for _, l := range lines[1:] {
-		if len(l) > 2 {
-			counts[l[:2]]++
-		}
-	}
-	for st, n := range counts {
-		out[st] = make([]RateCenter, 0, n)
-	}
-	for i, l := range lines[1:] {
+	start, state, stateID := 0, "", textID(0)
+	for line := 2; body != ""; line++ {
+		var l string
+		l, body, _ = strings.Cut(body, "\n")
 		st, rest, ok1 := strings.Cut(strings.TrimSuffix(l, "\r"), ",")
 		id, name, ok2 := strings.Cut(rest, ",")
-		fp, err := strconv.Atoi(id)
+		fp, err := strconv.ParseInt(id, 10, 32)
 		if !ok1 || !ok2 || err != nil || name == "" {
-			panic(fmt.Sprintf("data/ratecenters.csv:%d: want state,footprint_id,rate_center, got %q", i+2, l))
+			panic(fmt.Sprintf("data/ratecenters.csv:%d: want state,footprint_id,rate_center, got %q", line, l))
 		}
-		out[st] = append(out[st], RateCenter{FootprintID: fp, RateCenter: name})
+		if st != state && len(all) > 0 {
+			out[state] = all[start:len(all):len(all)]
+			start = len(all)
+			if _, seen := out[st]; seen {
+				panic(fmt.Sprintf("data/ratecenters.csv:%d: the rows of %s are not together", line, st))
+			}
+		}
+		if st != state || len(all) == 0 {
+			state, stateID = st, codes.id(st)
+		}
+		all = append(all, RateCenter{FootprintID: int32(fp), RateCenter: name, state: stateID})
+	}
+	if len(all) > 0 {
+		out[state] = all[start:]
 	}
 	return out
 }
@@ -72,7 +82,7 @@ func fnv32a(h uint32, b []byte) uint32 {
 // index numbers every rate center: an NPA and LATA (the one its area-code
 // entry pins, otherwise one of its state's entries picked by its name) and
 // an exchange of its own within that NPA, so a number tells its rate center.
-func (f *fixtureSet) index(codes map[string][]areaCode) {
+func (f *fixtureSet) index(areaCodes map[string][]areaCode, codes *texts) {
 	f.byNPA = map[string][]*RateCenter{}
 	for _, st := range f.States {
 		code := st.StateCode
@@ -80,33 +90,43 @@ func (f *fixtureSet) index(codes map[string][]areaCode) {
 		if !slices.IsSortedFunc(rcs, byName) {
 			slices.SortFunc(rcs, byName)
 		}
-		pins := map[string]areaCode{}
-		for _, ac := range codes[code] {
+		acs := areaCodes[code]
+		ids := make([][2]textID, len(acs)) // NPA and LATA of each of acs
+		pins := map[string]int{}           // rate center -> its entry in acs
+		for i, ac := range acs {
+			ids[i] = [2]textID{codes.id(ac.NPA), codes.id(ac.LATA)}
 			if ac.RateCenter != "" {
-				pins[ac.RateCenter] = ac
+				pins[ac.RateCenter] = i
 			}
 		}
 		for i := range rcs {
 			rc := &rcs[i]
-			rc.State, rc.seq = code, f.total
+			rc.seq = int32(f.total)
 			f.total++
-			ac, pinned := pins[rc.RateCenter]
-			if !pinned && len(codes[code]) > 0 {
-				ac = codes[code][hash32(code, rc.RateCenter)%uint32(len(codes[code]))]
+			j, pinned := pins[rc.RateCenter]
+			if !pinned {
+				if len(acs) == 0 {
+					continue
+				}
+				j = int(hash32(code, rc.RateCenter) % uint32(len(acs)))
 			}
-			rc.NPA, rc.LATA = ac.NPA, ac.LATA
-			if rc.NPA != "" {
-				f.byNPA[rc.NPA] = append(f.byNPA[rc.NPA], rc)
+			rc.npa, rc.lata = ids[j][0], ids[j][1]
+			if npa := acs[j].NPA; npa != "" {
+				f.byNPA[npa] = append(f.byNPA[npa], rc)
 			}
 		}
 	}
 	// Exchanges: a rate center's position in its NPA, from an offset of the
 	// NPA's own, wraps around the valid codes; past that many rate centers an
 	// NPA's exchanges are shared and the first rate center owns them.
+	nxx := make([]textID, len(validNXX))
+	for i, x := range validNXX {
+		nxx[i] = codes.id(x)
+	}
 	for npa, rcs := range f.byNPA {
 		off := int(hash32("nxx", npa) % uint32(len(validNXX)))
 		for i, rc := range rcs {
-			rc.nxx = validNXX[(off+i)%len(validNXX)]
+			rc.nxx = nxx[(off+i)%len(validNXX)]
 		}
 	}
 }

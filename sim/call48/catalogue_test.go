@@ -1,7 +1,9 @@
 package call48
 
 import (
+	"fmt"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,7 +57,7 @@ func TestCatalogueLookups(t *testing.T) {
 		}
 	}
 	rc, _ := fx.rateCenter("NY", "NWYRCYZN01")
-	assert.Equal(t, "646", rc.NPA, "pinned by areacodes.json")
+	assert.Equal(t, "646", rc.NPA(), "pinned by areacodes.json")
 	assert.Nil(t, fx.rateCenterOf("8005551234"))
 	assert.Nil(t, fx.rateCenterOf("12345"))
 }
@@ -152,4 +154,48 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})
 	}
+}
+
+func TestParseRateCenters(t *testing.T) {
+	cases := []struct {
+		name, csv string
+		want      map[string][]string // state -> names, in file order
+		panics    string
+	}{
+		{"states in blocks", "state,footprint_id,rate_center\nAL,1,ABBEVILLE\nAL,2,ALABASTER\r\nAK,3,ANCHORAGE\n",
+			map[string][]string{"AL": {"ABBEVILLE", "ALABASTER"}, "AK": {"ANCHORAGE"}}, ""},
+		{"header only", "state,footprint_id,rate_center\n", map[string][]string{}, ""},
+		{"a state's rows apart", "state,footprint_id,rate_center\nAL,1,A\nAK,2,B\nAL,3,C\n", nil, "the rows of AL are not together"},
+		{"footprint not a number", "state,footprint_id,rate_center\nAL,x,A\n", nil, "data/ratecenters.csv:2"},
+		{"footprint past 32 bits", "state,footprint_id,rate_center\nAL,4294967296,A\n", nil, "data/ratecenters.csv:2"},
+		{"no name", "state,footprint_id,rate_center\nAL,1,\n", nil, "data/ratecenters.csv:2"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			codes := newTexts()
+			if c.panics != "" {
+				defer func() {
+					r := recover()
+					require.NotNil(t, r)
+					assert.Contains(t, fmt.Sprint(r), c.panics)
+				}()
+			}
+			got := parseRateCenters(c.csv, codes)
+			names := map[string][]string{}
+			for st, rcs := range got {
+				for _, rc := range rcs {
+					assert.Equal(t, st, codes.list[rc.state])
+					names[st] = append(names[st], rc.RateCenter)
+				}
+				assert.Equal(t, len(rcs), cap(rcs), "a state's slice cannot grow into the next state's")
+			}
+			assert.Equal(t, c.want, names)
+		})
+	}
+}
+
+// TestRateCenterSize keeps the catalogue small: 18,458 entries at 32 bytes.
+func TestRateCenterSize(t *testing.T) {
+	assert.Equal(t, uintptr(32), unsafe.Sizeof(RateCenter{}))
+	assert.Less(t, len(fx.texts), 1<<16)
 }

@@ -35,14 +35,50 @@ type StateRow struct {
 // RateCenter is one footprint of the live catalogue: a rate center of a
 // state, numbered with an NPA and LATA from the state's area codes.
 type RateCenter struct {
-	FootprintID int    `json:"footprint_id"`
+	FootprintID int32  `json:"footprint_id"`
+	seq         int32  // position in the whole catalogue (states in fixture order, names in order)
 	RateCenter  string `json:"rate_center"`
-	NPA         string `json:"-"`
-	LATA        string `json:"-"`
-	State       string `json:"-"`
-	seq         int    // position in the whole catalogue (states in fixture order, names in order)
-	nxx         string // the exchange its numbers use (unique within its NPA)
+	// The rest are indexes into fx.texts, so that the catalogue's 18,458
+	// entries take 32 bytes each rather than 96.
+	npa, lata, state, nxx textID
 }
+
+// textID is a short text of the catalogue (an NPA, LATA, state code or
+// exchange), as its index in the catalogue's texts.
+type textID uint16
+
+// texts interns the catalogue's distinct short texts; ID 0 is "".
+type texts struct {
+	ids  map[string]textID
+	list []string
+}
+
+func newTexts() *texts { return &texts{ids: map[string]textID{"": 0}, list: []string{""}} }
+
+func (t *texts) id(s string) textID {
+	if id, ok := t.ids[s]; ok {
+		return id
+	}
+	if len(t.list) > 0xffff {
+		panic("call48: too many distinct codes in the catalogue")
+	}
+	id := textID(len(t.list))
+	t.list = append(t.list, s)
+	t.ids[s] = id
+	return id
+}
+
+// NPA is the area code the rate center's numbers use ("" when none).
+func (rc *RateCenter) NPA() string { return fx.texts[rc.npa] }
+
+// LATA is the rate center's LATA.
+func (rc *RateCenter) LATA() string { return fx.texts[rc.lata] }
+
+// State is the rate center's state code.
+func (rc *RateCenter) State() string { return fx.texts[rc.state] }
+
+// exchange is the NXX the rate center's numbers use, unique within its NPA.
+func (rc *RateCenter) exchange() string { return fx.texts[rc.nxx] }
 
 // areaCode is an NPA and LATA of a state; with a rate center it pins that
 // rate center to it.
@@ -73,6 +109,7 @@ type fixtureSet struct {
 	stateByCode map[string]StateRow
 	stateIDs    map[string]*int          // state code -> its StateID, for answers to point at
 	byNPA       map[string][]*RateCenter // NPA -> its rate centers, in catalogue order
+	texts       []string                 // a RateCenter's short texts, by textID
 	total       int                      // rate centers in the catalogue
 }
 
@@ -80,16 +117,18 @@ var fx = loadFixtures()
 
 func loadFixtures() *fixtureSet {
 	f := &fixtureSet{stateByCode: map[string]StateRow{}, stateIDs: map[string]*int{}}
-	var codes map[string][]areaCode
+	var areaCodes map[string][]areaCode
+	codes := newTexts()
 	mustJSON("data/states.json", &f.States)
-	f.RateCenters = parseRateCenters(rateCentersCSV)
-	mustJSON("data/areacodes.json", &codes)
+	f.RateCenters = parseRateCenters(rateCentersCSV, codes)
+	mustJSON("data/areacodes.json", &areaCodes)
 	mustJSON("data/countries.json", &f.Countries)
 	for _, s := range f.States {
 		f.stateByCode[s.StateCode] = s
 		f.stateIDs[s.StateCode] = &s.StateID
 	}
-	f.index(codes)
+	f.index(areaCodes, codes)
+	f.texts = codes.list
 	return f
 }
 
@@ -143,7 +182,7 @@ func (f *fixtureSet) rateCenter(state, key string) (*RateCenter, bool) {
 	}
 	if id, err := strconv.Atoi(key); err == nil {
 		for i := range rcs {
-			if rcs[i].FootprintID == id {
+			if int(rcs[i].FootprintID) == id {
 				return &rcs[i], true
 			}
 		}

@@ -23,7 +23,7 @@ func xdrJSON(x XDR) obj {
 	}
 	desc, dest := "United States", x.Other[:4]
 	if rcs := fx.byNPA[x.Other[1:4]]; len(rcs) > 0 {
-		if st, found := fx.state(rcs[0].State); found {
+		if st, found := fx.state(rcs[0].State()); found {
 			desc = st.StateName
 		}
 	}

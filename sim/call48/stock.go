@@ -69,7 +69,7 @@ func generateStock(f *gofakeit.Faker, seed int64, spec InventorySpec) *stock {
 	}
 	// the document's own example number, when its state is stocked
 	if rc, ok := fx.rateCenter("GA", "ATHENS"); ok && st.perRC > 0 && (st.states == nil || st.states["GA"]) {
-		add(&InvNumber{Number: "7065103027", Kind: KindLocal, State: "GA", RateCenter: rc.RateCenter, FootprintID: rc.FootprintID, LATA: "438", Platform: PlatformOD, Fax: true, Tier: 1, Vendor: 1})
+		add(&InvNumber{Number: "7065103027", Kind: KindLocal, State: "GA", RateCenter: rc.RateCenter, FootprintID: int(rc.FootprintID), LATA: "438", Platform: PlatformOD, Fax: true, Tier: 1, Vendor: 1})
 	}
 	for made, tries := 0, 0; made < spec.Toll && tries < spec.Toll*5; tries++ {
 		num := tollNPAs[f.IntRange(0, len(tollNPAs)-1)] + nxx(f) + fmt.Sprintf("%04d", f.IntRange(0, 9999))
@@ -111,10 +111,10 @@ func generateStock(f *gofakeit.Faker, seed int64, spec InventorySpec) *stock {
 // runs for many rate centers per request: it allocates twice (the numbers
 // share one string), where formatting each draw cost about ten allocations.
 func (st *stock) localNumbers(rc *RateCenter) []InvNumber {
-	if st == nil || st.perRC == 0 || rc == nil || rc.NPA == "" || (st.states != nil && !st.states[rc.State]) {
+	if st == nil || st.perRC == 0 || rc == nil || rc.npa == 0 || (st.states != nil && !st.states[rc.State()]) {
 		return nil
 	}
-	if fx.rateCenterOf(rc.NPA+rc.nxx+"0000") != rc {
+	if fx.rateCenterOf(rc.NPA()+rc.exchange()+"0000") != rc {
 		return nil // an exchange shared with an earlier rate center of the NPA
 	}
 	// Draw j's hash is hash32("line", seed, footprint id, j): the common
@@ -151,16 +151,16 @@ next:
 	var all strings.Builder
 	all.Grow(n * 10)
 	for _, d := range draws[:n] {
-		all.WriteString(rc.NPA)
-		all.WriteString(rc.nxx)
+		all.WriteString(rc.NPA())
+		all.WriteString(rc.exchange())
 		all.Write(d.line[:])
 	}
 	numbers := all.String()
 	out := make([]InvNumber, n)
 	for i, d := range draws[:n] {
 		h := d.h
-		num := InvNumber{Number: numbers[i*10 : i*10+10], Kind: KindLocal, State: rc.State, RateCenter: rc.RateCenter, FootprintID: rc.FootprintID,
-			LATA: rc.LATA, Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + rc.seq*64 + d.j, Vendor: 1}
+		num := InvNumber{Number: numbers[i*10 : i*10+10], Kind: KindLocal, State: rc.State(), RateCenter: rc.RateCenter, FootprintID: int(rc.FootprintID),
+			LATA: rc.LATA(), Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + int(rc.seq)*64 + d.j, Vendor: 1}
 		switch (h >> 20) % 10 {
 		case 0, 1, 2:
 			num.Platform, num.Vendor = PlatformPorta, 2
@@ -280,7 +280,7 @@ func (s *Store) takeLocked(number string) {
 	}
 	if _, ok := s.stock.local(number); ok && !s.d.Sold[number] {
 		s.d.Sold[number] = true
-		s.soldIn[fx.rateCenterOf(number).seq]++
+		s.soldIn[int(fx.rateCenterOf(number).seq)]++
 	}
 }
 
@@ -288,7 +288,7 @@ func (s *Store) takeLocked(number string) {
 func (s *Store) putBackLocked(inv InvNumber) {
 	if _, ok := s.stock.local(inv.Number); ok && s.d.Sold[inv.Number] {
 		delete(s.d.Sold, inv.Number)
-		s.soldIn[fx.rateCenterOf(inv.Number).seq]--
+		s.soldIn[int(fx.rateCenterOf(inv.Number).seq)]--
 		return
 	}
 	s.d.Inventory[inv.Number] = &inv
@@ -314,8 +314,8 @@ func (f localFilter) match(n *InvNumber) bool {
 // returns false.
 func (f localFilter) eachRateCenter(fn func(*RateCenter) bool) {
 	visit := func(rc *RateCenter) bool {
-		if (f.State == "" || rc.State == f.State) && (f.NPA == "" || strings.HasPrefix(rc.NPA, f.NPA) || strings.HasPrefix(f.NPA, rc.NPA)) &&
-			(f.NXX == "" || rc.nxx == f.NXX) && (f.LATA == "" || rc.LATA == f.LATA) {
+		if (f.State == "" || rc.State() == f.State) && (f.NPA == "" || strings.HasPrefix(rc.NPA(), f.NPA) || strings.HasPrefix(f.NPA, rc.NPA())) &&
+			(f.NXX == "" || rc.exchange() == f.NXX) && (f.LATA == "" || rc.LATA() == f.LATA) {
 			return fn(rc)
 		}
 		return true
@@ -364,7 +364,7 @@ func (s *Store) localLocked(f localFilter, limit int) []InvNumber {
 		}
 	}
 	f.eachRateCenter(func(rc *RateCenter) bool {
-		if s.stock != nil && s.soldIn[rc.seq] >= s.stock.perRC {
+		if s.stock != nil && s.soldIn[int(rc.seq)] >= s.stock.perRC {
 			return true // a rate center has at most perRC numbers: all sold
 		}
 		for _, n := range s.stock.localNumbers(rc) {

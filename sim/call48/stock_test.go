@@ -148,23 +148,23 @@ func BenchmarkNewState(b *testing.B) {
 // draw at a time: the numbers every tenant, export and test saw before
 // localNumbers was made cheap.
 func localNumbersReference(st *stock, rc *RateCenter) []InvNumber {
-	if st == nil || st.perRC == 0 || rc == nil || rc.NPA == "" || (st.states != nil && !st.states[rc.State]) {
+	if st == nil || st.perRC == 0 || rc == nil || rc.npa == 0 || (st.states != nil && !st.states[rc.State()]) {
 		return nil
 	}
-	if fx.rateCenterOf(rc.NPA+rc.nxx+"0000") != rc {
+	if fx.rateCenterOf(rc.NPA()+rc.exchange()+"0000") != rc {
 		return nil
 	}
 	var out []InvNumber
 	taken := map[string]bool{}
 	for j := 0; len(out) < st.perRC && j < 64; j++ {
-		h := uint64(hash32("line", strconv.FormatUint(uint64(st.seed), 10), strconv.Itoa(rc.FootprintID), strconv.Itoa(j)))
+		h := uint64(hash32("line", strconv.FormatUint(uint64(st.seed), 10), strconv.Itoa(int(rc.FootprintID)), strconv.Itoa(j)))
 		line := fmt.Sprintf("%04d", h%10000)
 		if taken[line] {
 			continue
 		}
 		taken[line] = true
-		n := InvNumber{Number: rc.NPA + rc.nxx + line, Kind: KindLocal, State: rc.State, RateCenter: rc.RateCenter, FootprintID: rc.FootprintID,
-			LATA: rc.LATA, Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + rc.seq*64 + j, Vendor: 1}
+		n := InvNumber{Number: rc.NPA() + rc.exchange() + line, Kind: KindLocal, State: rc.State(), RateCenter: rc.RateCenter, FootprintID: int(rc.FootprintID),
+			LATA: rc.LATA(), Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + int(rc.seq)*64 + j, Vendor: 1}
 		switch (h >> 20) % 10 {
 		case 0, 1, 2:
 			n.Platform, n.Vendor = PlatformPorta, 2
@@ -239,7 +239,7 @@ func TestSearchSkipsSoldOutRateCenters(t *testing.T) {
 	for _, n := range all {
 		s.takeLocked(n.Number)
 	}
-	assert.Equal(t, len(all), s.soldIn[rc.seq])
+	assert.Equal(t, len(all), s.soldIn[int(rc.seq)])
 	s.mu.Unlock()
 	after := search(s)
 	require.Len(t, after, 3)
@@ -252,13 +252,13 @@ func TestSearchSkipsSoldOutRateCenters(t *testing.T) {
 	require.NoError(t, err)
 	imported := buildStore(t, p, sc, cfg, "b")
 	require.NoError(t, imported.Import(b))
-	assert.Equal(t, len(all), imported.soldIn[rc.seq])
+	assert.Equal(t, len(all), imported.soldIn[int(rc.seq)])
 	assert.Equal(t, after, search(imported))
 
 	// One comes back: the rate center is searched again.
 	s.mu.Lock()
 	s.putBackLocked(all[0])
-	assert.Equal(t, len(all)-1, s.soldIn[rc.seq])
+	assert.Equal(t, len(all)-1, s.soldIn[int(rc.seq)])
 	s.mu.Unlock()
 	assert.Equal(t, all[0].Number, search(s)[0])
 }

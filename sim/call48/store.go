@@ -111,7 +111,7 @@ func (s *Store) reindex() {
 	s.soldIn = map[int]int{}
 	for number := range s.d.Sold {
 		if rc := fx.rateCenterOf(number); rc != nil {
-			s.soldIn[rc.seq]++
+			s.soldIn[int(rc.seq)]++
 		}
 	}
 	s.invDirty = true

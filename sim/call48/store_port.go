@@ -466,7 +466,7 @@ func (s *Store) activateDIDLocked(p *Proposal, pd *PortDID, now time.Time) {
 			rc = fx.byNPA[pd.Number[:3]][0]
 		}
 		if rc != nil {
-			inv.State, inv.RateCenter, inv.LATA, inv.FootprintID = rc.State, rc.RateCenter, rc.LATA, rc.FootprintID
+			inv.State, inv.RateCenter, inv.LATA, inv.FootprintID = rc.State(), rc.RateCenter, rc.LATA(), int(rc.FootprintID)
 		}
 		inv.Vendor = 1
 	}
