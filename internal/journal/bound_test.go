@@ -184,3 +184,27 @@ func TestAddRequestCopiesNothingOnTheRequestPath(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() { j.AddRequest(e, h) })
 	assert.LessOrEqual(t, allocs, 1.0, "only the ring's growth may allocate")
 }
+
+// TestPackedHeaders: what an entry holds until it is read gives the same
+// headers as the request's own.
+func TestPackedHeaders(t *testing.T) {
+	for name, h := range map[string]http.Header{
+		"none":             {},
+		"one":              {"User-Agent": {"Go-http-client/1.1"}},
+		"several values":   {"Accept": {"text/plain", "application/json"}, "X-A": {"1", "", "3"}},
+		"empty and absent": {"X-Empty": {""}, "X-None": {}},
+		"any bytes":        {"X-Bin": {"a\x00b\r\n:\xff"}, "odd:name": {"ü, ß"}},
+		"long":             {"X-Long": {strings.Repeat("v", 70_000)}, "Authorization": {"Bearer abc"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			n, _ := headerBytes(h)
+			packed := packHeaders(h, n)
+			for _, keep := range []bool{true, false} {
+				want, wantCut := Headers(h, 0, keep)
+				got, gotCut := Headers(unpackHeaders(packed), 0, keep)
+				assert.Equal(t, want, got)
+				assert.Equal(t, wantCut, gotCut)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ package journal
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"net/http"
 	"strings"
@@ -39,10 +40,11 @@ type Entry struct {
 	Source string `json:"source,omitempty"`
 
 	// An entry added with AddRequest is finished when it is first read:
-	// rawHeaders are the request's own headers, not yet copied, and
-	// pending says the copy and the redaction of credentials are still to
-	// be done. Neither is on the path of the request itself.
-	rawHeaders http.Header
+	// rawHeaders are the request's headers packed into one allocation (see
+	// packHeaders), and pending says the copy into ReqHeaders and the
+	// redaction of credentials are still to be done. Neither is on the path
+	// of the request itself.
+	rawHeaders []byte
 	rawBytes   int // what Size counts for rawHeaders
 	pending    bool
 	size       int // Size() when added or finished
@@ -144,20 +146,71 @@ func headerBytes(h http.Header) (n, count int) {
 }
 
 // AddRequest adds e with the headers of the request it records. Copying
-// the headers (sorted, bounded by HeaderLimit) and redacting credentials
-// from them, the query and both bodies (unless KeepSecrets) are left to
-// the first read of the entry, so a request pays for neither: the entry
-// holds h itself until then, which the caller must not change afterwards.
-// Headers over HeaderLimit are copied and cut at once, so an entry never
-// holds more than the limit.
+// the headers into a map (sorted, bounded by HeaderLimit) and redacting
+// credentials from them, the query and both bodies (unless KeepSecrets) are
+// left to the first read of the entry, so a request pays for neither: until
+// then the entry holds the headers packed into one byte slice, which costs
+// the garbage collector nothing to scan (holding h itself kept its map, slices
+// and strings alive: with many busy tenants, most of what each collection had
+// to mark). Headers over HeaderLimit are copied and cut at once, so an entry
+// never holds more than the limit.
 func (j *Journal) AddRequest(e Entry, h http.Header) uint64 {
 	e.pending = true
 	if n, count := headerBytes(h); j.HeaderLimit > 0 && n > j.HeaderLimit {
 		e.ReqHeaders, e.ReqHeadTrunc = Headers(h, j.HeaderLimit, j.KeepSecrets)
 	} else {
-		e.rawHeaders, e.rawBytes = h, n+16*count // as Size counts a copied header
+		e.rawHeaders, e.rawBytes = packHeaders(h, n), n+16*count // as Size counts a copied header
 	}
 	return j.Add(e)
+}
+
+// packHeaders writes h, whose headerBytes is n, into one slice: for each
+// name, its length, the name, the length of its values joined with ", " (as
+// Headers joins them) and the joined values, lengths as uvarints.
+func packHeaders(h http.Header, n int) []byte {
+	b := make([]byte, 0, n+4*len(h)) // lengths under 16 KiB take two bytes
+	for k, vs := range h {
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+		joined := 0
+		for i, v := range vs {
+			if i > 0 {
+				joined += len(", ")
+			}
+			joined += len(v)
+		}
+		b = binary.AppendUvarint(b, uint64(joined))
+		for i, v := range vs {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, v...)
+		}
+	}
+	return b
+}
+
+// unpackHeaders reads what packHeaders wrote, each name with one value.
+func unpackHeaders(b []byte) http.Header {
+	h := http.Header{}
+	next := func() (string, bool) {
+		l, n := binary.Uvarint(b)
+		if n <= 0 || uint64(len(b)-n) < l {
+			return "", false
+		}
+		s := string(b[n : n+int(l)])
+		b = b[n+int(l):]
+		return s, true
+	}
+	for len(b) > 0 {
+		k, ok1 := next()
+		v, ok2 := next()
+		if !ok1 || !ok2 {
+			break
+		}
+		h[k] = []string{v}
+	}
+	return h
 }
 
 // finishLocked does what AddRequest left to the first read. j.mu is held
@@ -168,7 +221,7 @@ func (j *Journal) finishLocked(e *Entry) {
 	}
 	before := e.size
 	if e.rawHeaders != nil {
-		e.ReqHeaders, e.ReqHeadTrunc = Headers(e.rawHeaders, j.HeaderLimit, j.KeepSecrets)
+		e.ReqHeaders, e.ReqHeadTrunc = Headers(unpackHeaders(e.rawHeaders), j.HeaderLimit, j.KeepSecrets)
 		e.rawHeaders, e.rawBytes = nil, 0
 	}
 	if !j.KeepSecrets {
