@@ -11,6 +11,7 @@ import (
 	"mime"
 	"path"
 	"strings"
+	"sync"
 )
 
 //go:embed assets
@@ -42,12 +43,20 @@ type File struct {
 // can cache them for good.
 const versionToken = "__ASSETS_VERSION__"
 
+// assets are the files ready to serve and their version, read on first use:
+// most runs never open the dashboard, and need neither the copies nor the
+// hashing at startup.
+type assets struct {
+	version string
+	files   map[string]*File
+}
+
+var loaded = sync.OnceValue(load)
+
 // Version identifies this build's assets (a hash of all of them).
-var Version string
+func Version() string { return loaded().version }
 
-var files = map[string]*File{}
-
-func init() {
+func load() assets {
 	h := sha256.New()
 	var names []string
 	_ = fs.WalkDir(Assets, ".", func(p string, d fs.DirEntry, err error) error {
@@ -68,14 +77,15 @@ func init() {
 		h.Write([]byte{0})
 		h.Write(b)
 	}
-	Version = hex.EncodeToString(h.Sum(nil))[:16]
+	a := assets{version: hex.EncodeToString(h.Sum(nil))[:16], files: map[string]*File{}}
 	for n, b := range raw {
 		if n == "index.html" {
-			b = []byte(strings.ReplaceAll(string(b), versionToken, Version))
+			b = []byte(strings.ReplaceAll(string(b), versionToken, a.version))
 		}
 		sum := sha256.Sum256(b)
-		files[n] = &File{Name: n, Body: b, ContentType: ContentType(n), ETag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+		a.files[n] = &File{Name: n, Body: b, ContentType: ContentType(n), ETag: `"` + hex.EncodeToString(sum[:8]) + `"`}
 	}
+	return a
 }
 
 // Lookup returns the named asset ("index.html", "app.js"), or nil.
@@ -86,11 +96,12 @@ func Lookup(name string) *File {
 	if !fs.ValidPath(name) {
 		return nil
 	}
-	return files[name]
+	return loaded().files[name]
 }
 
 // Names lists every asset.
 func Names() []string {
+	files := loaded().files
 	out := make([]string, 0, len(files))
 	for n := range files {
 		out = append(out, n)

@@ -64,13 +64,13 @@ func TestIndexReferencesVersionedAssets(t *testing.T) {
 	require.NotNil(t, idx)
 	body := string(idx.Body)
 	assert.NotContains(t, body, versionToken, "the version placeholder is filled in")
-	assert.Regexp(t, `^[0-9a-f]{16}$`, Version)
+	assert.Regexp(t, `^[0-9a-f]{16}$`, Version())
 	refs := regexp.MustCompile(`(?:src|href)="([^"#:]+)"`).FindAllStringSubmatch(body, -1)
 	require.NotEmpty(t, refs)
 	for _, m := range refs {
 		name, query, _ := strings.Cut(m[1], "?")
 		assert.NotNil(t, Lookup(name), "index.html refers to %s", m[1])
-		assert.Equal(t, "v="+Version, query, "%s is versioned", m[1])
+		assert.Equal(t, "v="+Version(), query, "%s is versioned", m[1])
 	}
 }
 

@@ -50,7 +50,7 @@ func serveUI(w http.ResponseWriter, r *http.Request) {
 	// The page names its assets with ?v=<version>; such a URL never changes
 	// meaning, so it may be cached for good. Anything else (the page itself,
 	// an asset asked for without the version) is revalidated each time.
-	if f.Name != "index.html" && r.URL.Query().Get("v") == web.Version {
+	if f.Name != "index.html" && r.URL.Query().Get("v") == web.Version() {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		h.Set("Cache-Control", "no-cache")
