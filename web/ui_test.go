@@ -58,9 +58,10 @@ func TestServeDashboard(t *testing.T) {
 		{name: "conditional request, weak and listed", path: "/ui/app.js", hdr: map[string]string{"If-None-Match": `"x", W/` + js.ETag}, status: http.StatusNotModified},
 		{name: "changed asset", path: "/ui/app.js", hdr: map[string]string{"If-None-Match": `"old"`}, status: 200},
 		{name: "unknown file", path: "/ui/nope.js", status: 404, contentType: "application/json", contains: "no dashboard file"},
-		// The router cleans a path that climbs out of /ui into a redirect.
-		{name: "no escape from the assets", path: "/ui/..%2Fweb.go", status: http.StatusMovedPermanently},
-		{name: "directory listing is not served", path: "/ui/.", status: http.StatusMovedPermanently},
+		// A path that climbs out of /ui matches no route; one that only
+		// needs cleaning is redirected to its clean form.
+		{name: "no escape from the assets", path: "/ui/..%2Fweb.go", status: http.StatusNotFound, contains: "unknown control path"},
+		{name: "directory listing is not served", path: "/ui/.", status: http.StatusTemporaryRedirect, location: "/__sim/ui"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,10 +14,11 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/gorilla/mux"
 	"github.com/telecomsim/simulator/internal/clock"
 	"github.com/telecomsim/simulator/internal/journal"
 	"github.com/telecomsim/simulator/internal/provider"
@@ -79,60 +80,113 @@ func tenantID(r *http.Request) string {
 // Handler is the control API router. Paths are below /__sim.
 type Handler struct {
 	e      Engine
-	router *mux.Router
+	router *http.ServeMux
+	// endpoints are "METHOD /__sim/path" in the order registered, for the
+	// index; methods are the methods any route takes.
+	endpoints []string
+	methods   []string
 }
 
 // New builds the control API. extra are the providers' control routes
 // (paths relative to /__sim) and any engine routes added by the app.
 func New(e Engine, extra []provider.Route) *Handler {
-	h := &Handler{e: e, router: mux.NewRouter()}
-	// Routes are registered on the root router with their full paths (a
-	// subrouter would answer 404 instead of 405 for a wrong method).
-	r := prefixed{h.router, "/__sim"}
-	r.HandleFunc("", h.index).Methods(http.MethodGet)
-	r.HandleFunc("/", h.index).Methods(http.MethodGet)
-	r.HandleFunc("/health", h.health).Methods(http.MethodGet)
-	r.HandleFunc("/reset", h.reset).Methods(http.MethodPost)
-	r.HandleFunc("/clock", h.world(h.getClock)).Methods(http.MethodGet)
-	r.HandleFunc("/clock/advance", h.world(h.advance)).Methods(http.MethodPost)
-	r.HandleFunc("/clock/set", h.world(h.setClock)).Methods(http.MethodPost)
-	r.HandleFunc("/clock/mode", h.world(h.setMode)).Methods(http.MethodPost)
-	r.HandleFunc("/journal", h.world(h.journal)).Methods(http.MethodGet)
-	r.HandleFunc("/journal", h.world(h.clearJournal)).Methods(http.MethodDelete)
-	r.HandleFunc("/verify", h.world(h.verify)).Methods(http.MethodPost)
-	r.HandleFunc("/timeline", h.world(h.timeline)).Methods(http.MethodGet)
-	r.HandleFunc("/numbers/{number}", h.world(h.numberLife)).Methods(http.MethodGet)
-	r.HandleFunc("/tenants", h.tenants).Methods(http.MethodGet)
-	r.HandleFunc("/tenants/{id}", h.deleteTenant).Methods(http.MethodDelete)
-	r.HandleFunc("/state", h.world(h.export)).Methods(http.MethodGet)
-	r.HandleFunc("/state", h.importState).Methods(http.MethodPut)
-	r.HandleFunc("/providers", h.providers).Methods(http.MethodGet)
-	r.HandleFunc("/openapi/{provider}", h.openapi).Methods(http.MethodGet)
-	r.HandleFunc("/scenario", h.getScenario).Methods(http.MethodGet)
-	r.HandleFunc("/scenario", h.putScenario).Methods(http.MethodPut)
+	h := &Handler{e: e, router: http.NewServeMux()}
+	h.handle(http.MethodGet, "", h.index)
+	h.handle(http.MethodGet, "/", h.index)
+	h.handle(http.MethodGet, "/health", h.health)
+	h.handle(http.MethodPost, "/reset", h.reset)
+	h.handle(http.MethodGet, "/clock", h.world(h.getClock))
+	h.handle(http.MethodPost, "/clock/advance", h.world(h.advance))
+	h.handle(http.MethodPost, "/clock/set", h.world(h.setClock))
+	h.handle(http.MethodPost, "/clock/mode", h.world(h.setMode))
+	h.handle(http.MethodGet, "/journal", h.world(h.journal))
+	h.handle(http.MethodDelete, "/journal", h.world(h.clearJournal))
+	h.handle(http.MethodPost, "/verify", h.world(h.verify))
+	h.handle(http.MethodGet, "/timeline", h.world(h.timeline))
+	h.handle(http.MethodGet, "/numbers/{number}", h.world(h.numberLife))
+	h.handle(http.MethodGet, "/tenants", h.tenants)
+	h.handle(http.MethodDelete, "/tenants/{id}", h.deleteTenant)
+	h.handle(http.MethodGet, "/state", h.world(h.export))
+	h.handle(http.MethodPut, "/state", h.importState)
+	h.handle(http.MethodGet, "/providers", h.providers)
+	h.handle(http.MethodGet, "/openapi/{provider}", h.openapi)
+	h.handle(http.MethodGet, "/scenario", h.getScenario)
+	h.handle(http.MethodPut, "/scenario", h.putScenario)
 	for _, rt := range extra {
 		hf := rt.Handler
-		r.HandleFunc(rt.Path, h.world(func(w http.ResponseWriter, r *http.Request, _ *tenant.World) { hf(w, r) })).Methods(rt.Method)
+		h.handle(rt.Method, rt.Path, h.world(func(w http.ResponseWriter, r *http.Request, _ *tenant.World) { hf(w, r) }))
 	}
-	h.router.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		provider.WriteControlError(w, http.StatusNotFound, "unknown control path "+r.URL.Path+"; see GET /__sim")
-	})
-	h.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		provider.WriteControlError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
-	})
 	return h
 }
 
-type prefixed struct {
-	r      *mux.Router
-	prefix string
+// handle registers f for method on /__sim+path, whose {name} segments are
+// route variables (read with provider.Vars); a last segment {name:.+} takes
+// the rest of the path. Other methods on the path are answered 405 in the
+// control API's shape.
+func (h *Handler) handle(method, path string, f http.HandlerFunc) {
+	full := "/__sim" + path
+	h.endpoints = append(h.endpoints, method+" "+full)
+	pattern, names := servePattern(full)
+	if len(names) > 0 {
+		inner := f
+		f = func(w http.ResponseWriter, r *http.Request) {
+			vars := make(map[string]string, len(names))
+			for _, n := range names {
+				vars[n] = r.PathValue(n)
+			}
+			inner(w, provider.WithVars(r, vars))
+		}
+	}
+	h.router.HandleFunc(method+" "+pattern, f)
+	if !slices.Contains(h.methods, method) {
+		h.methods = append(h.methods, method)
+	}
 }
 
-func (p prefixed) HandleFunc(path string, f http.HandlerFunc) *mux.Route {
-	return p.r.HandleFunc(p.prefix+path, f)
+// servePattern turns a route template into an http.ServeMux pattern, and
+// lists its variables: {name} is one segment, a last {name:.+} the rest of
+// the path, and a trailing slash the path itself (not everything below it).
+func servePattern(path string) (string, []string) {
+	segs := strings.Split(path, "/")
+	var names []string
+	for i, seg := range segs {
+		name, isVar := strings.CutPrefix(seg, "{")
+		if !isVar {
+			continue
+		}
+		name = strings.TrimSuffix(name, "}")
+		if n, re, ok := strings.Cut(name, ":"); ok {
+			if re != ".+" || i != len(segs)-1 {
+				panic("control: route " + path + ": only a last {name:.+} may carry a pattern")
+			}
+			name, segs[i] = n, "{"+n+"...}"
+		}
+		names = append(names, name)
+	}
+	pattern := strings.Join(segs, "/")
+	if strings.HasSuffix(pattern, "/") {
+		pattern += "{$}"
+	}
+	return pattern, names
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.ServeHTTP(w, r) }
+// ServeHTTP routes r; a path no route has is a 404, and one that routes
+// have for other methods a 405, both in the control API's error shape.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := h.router.Handler(r); pattern != "" {
+		h.router.ServeHTTP(w, r)
+		return
+	}
+	for _, m := range h.methods {
+		other := *r
+		other.Method = m
+		if _, pattern := h.router.Handler(&other); pattern != "" && m != r.Method {
+			provider.WriteControlError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
+			return
+		}
+	}
+	provider.WriteControlError(w, http.StatusNotFound, "unknown control path "+r.URL.Path+"; see GET /__sim")
+}
 
 // world resolves (creating if needed) the request's tenant world.
 func (h *Handler) world(f func(http.ResponseWriter, *http.Request, *tenant.World)) http.HandlerFunc {
@@ -154,19 +208,7 @@ func (h *Handler) world(f func(http.ResponseWriter, *http.Request, *tenant.World
 }
 
 func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
-	var paths []string
-	_ = h.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		tpl, err := route.GetPathTemplate()
-		if err != nil {
-			return nil
-		}
-		methods, _ := route.GetMethods()
-		for _, m := range methods {
-			paths = append(paths, m+" "+tpl)
-		}
-		return nil
-	})
-	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": tenantID(r), "endpoints": paths})
+	provider.WriteJSON(w, http.StatusOK, map[string]any{"tenant": tenantID(r), "endpoints": h.endpoints})
 }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
@@ -370,7 +412,7 @@ func (h *Handler) tenants(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) deleteTenant(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
+	id := r.PathValue("id")
 	if scoped(r) && id != tenantID(r) {
 		provider.WriteControlError(w, http.StatusForbidden, "/t/"+tenantID(r)+"/__sim manages only tenant "+tenantID(r)+"; delete other tenants through the root /__sim/tenants/"+id)
 		return
@@ -461,9 +503,9 @@ func (h *Handler) providers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) openapi(w http.ResponseWriter, r *http.Request) {
-	raw, ok := h.e.SpecRaw(mux.Vars(r)["provider"])
+	raw, ok := h.e.SpecRaw(r.PathValue("provider"))
 	if !ok {
-		provider.WriteControlError(w, http.StatusNotFound, "no provider "+mux.Vars(r)["provider"])
+		provider.WriteControlError(w, http.StatusNotFound, "no provider "+r.PathValue("provider"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/yaml")

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/gorilla/mux"
 	"github.com/telecomsim/simulator/internal/provider"
 	"github.com/telecomsim/simulator/internal/tenant"
 	"github.com/telecomsim/simulator/internal/timeline"
@@ -116,7 +115,7 @@ const maxHoldings = 25
 // text such as a CNAM value): the records that hold it in every provider's
 // state, with their status, and the timeline items that concern it.
 func (h *Handler) numberLife(w http.ResponseWriter, r *http.Request, wd *tenant.World) {
-	q := mux.Vars(r)["number"]
+	q := r.PathValue("number")
 	m := newMatcher(q)
 	if m.number == "" && len(m.text) < 3 {
 		provider.WriteControlError(w, http.StatusBadRequest, "number: give a phone number (any spelling) or at least 3 characters of text")

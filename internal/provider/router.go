@@ -179,10 +179,21 @@ func routeHandler(p Provider, validate func(*http.Request, map[string]string) er
 	}
 }
 
+type varsKey struct{}
+
+// WithVars returns r carrying vars as its route variables, for a router
+// other than the route table (the control API's).
+func WithVars(r *http.Request, vars map[string]string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), varsKey{}, vars))
+}
+
 // Vars returns the route variables of a request.
 func Vars(r *http.Request) map[string]string {
 	if m := MatchFrom(r.Context()); m != nil && m.routed {
 		return m.vars
+	}
+	if v, ok := r.Context().Value(varsKey{}).(map[string]string); ok {
+		return v
 	}
 	return mux.Vars(r)
 }
