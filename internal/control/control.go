@@ -178,9 +178,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, m := range h.methods {
+		if m == r.Method {
+			continue
+		}
 		other := *r
 		other.Method = m
-		if _, pattern := h.router.Handler(&other); pattern != "" && m != r.Method {
+		if _, pattern := h.router.Handler(&other); pattern != "" {
 			provider.WriteControlError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
 			return
 		}
