@@ -119,7 +119,7 @@ func BenchmarkJournalAdd(b *testing.B) {
 	body := strings.Repeat("x", 1500)
 	e := journal.Entry{Time: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), Tenant: "default", Provider: "flowroute", Method: "GET",
 		Path: "/v2/cnams", Route: "GET /v2/cnams", Status: 200, RespBody: body,
-		ReqHeaders: map[string]string{"Authorization": "Basic ZGVtby…", "User-Agent": "Go-http-client/1.1"}}
+		ReqHeaders: journal.MakeHeader(map[string]string{"Authorization": "Basic ZGVtby…", "User-Agent": "Go-http-client/1.1"})}
 	for range 1000 {
 		j.Add(e)
 	}

@@ -277,7 +277,7 @@ func requestValues(e *journal.Entry) []string {
 		}
 	}
 	bodyValues(e.ReqBody, add)
-	if auth := e.ReqHeaders["Authorization"]; auth != "" {
+	if auth := e.ReqHeaders.Get("Authorization"); auth != "" {
 		scheme, tok, spaced := strings.Cut(auth, " ")
 		switch {
 		case !spaced:
@@ -287,7 +287,7 @@ func requestValues(e *journal.Entry) []string {
 		}
 	}
 	for _, k := range []string{"X-Authorization", "X-Api-Key"} {
-		if v := e.ReqHeaders[k]; v != "" {
+		if v := e.ReqHeaders.Get(k); v != "" {
 			add(strings.TrimPrefix(v, "Bearer "))
 		}
 	}

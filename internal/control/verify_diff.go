@@ -86,7 +86,7 @@ func (x *expectation) diff(e *journal.Entry) []difference {
 	}
 	for _, k := range sortedKeys(x.headers) {
 		want := x.headers[k]
-		got, ok := header(e.ReqHeaders, k)
+		got, ok := e.ReqHeaders.Lookup(k)
 		switch {
 		case !ok:
 			ds = append(ds, difference{"header." + k, quote(want), absent})
@@ -130,15 +130,6 @@ func contains(vs []string, v string) bool {
 	return false
 }
 
-func header(h map[string]string, name string) (string, bool) {
-	for k, v := range h {
-		if strings.EqualFold(k, name) {
-			return v, true
-		}
-	}
-	return "", false
-}
-
 // headerMatches compares a header value exactly; the journal keeps
 // credentials (Authorization, X-Authorization, Cookie) only as a
 // fingerprint (journal.MaskCredential), so the expected value matches when
@@ -161,7 +152,7 @@ func bodyDiff(want any, e *journal.Entry) []difference {
 	var got any
 	if err := json.Unmarshal([]byte(e.ReqBody), &got); err != nil {
 		form, ferr := url.ParseQuery(e.ReqBody)
-		ct, _ := header(e.ReqHeaders, "Content-Type")
+		ct, _ := e.ReqHeaders.Lookup("Content-Type")
 		if ferr != nil || !strings.Contains(ct, "form-urlencoded") {
 			if e.ReqBody == "" {
 				return []difference{{"body", encode(want), absent}}

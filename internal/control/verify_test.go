@@ -18,15 +18,15 @@ var testInfos = []provider.Info{
 // testJournal is newest first, as journal.List returns it.
 var testJournal = []journal.Entry{
 	{ID: 5, Provider: "call48", Method: "POST", Path: "/api/v4/login", Route: "POST /api/v4/login", Status: 200,
-		ReqHeaders: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, ReqBody: journal.RedactBody("username=mark&password=password")},
+		ReqHeaders: journal.MakeHeader(map[string]string{"Content-Type": "application/x-www-form-urlencoded"}), ReqBody: journal.RedactBody("username=mark&password=password")},
 	{ID: 4, Provider: "flowroute", Method: "PATCH", Path: "/v2/relationships/cnams/17", Route: "PATCH /v2/relationships/cnams/{id}", Status: 204,
 		ReqBody: `{"data":{"type":"cnam","id":"17"}}`},
 	{ID: 3, Provider: "flowroute", Method: "GET", Path: "/v2/cnams", Query: "value=acme&limit=10", Route: "GET /v2/cnams", Status: 200,
-		ReqHeaders: map[string]string{"Authorization": journal.MaskCredential("Basic ZGVtby1hY2Nlc3M="), "Accept": "application/json"}},
+		ReqHeaders: journal.MakeHeader(map[string]string{"Authorization": journal.MaskCredential("Basic ZGVtby1hY2Nlc3M="), "Accept": "application/json"})},
 	{ID: 2, Provider: "flowroute", Method: "POST", Path: "/v2/cnams", Route: "POST /v2/cnams", Status: 201,
-		ReqHeaders: map[string]string{"Content-Type": "application/json"}, ReqBody: `{"value":"Acme Labs","tags":["a","b"],"n":3}`},
+		ReqHeaders: journal.MakeHeader(map[string]string{"Content-Type": "application/json"}), ReqBody: `{"value":"Acme Labs","tags":["a","b"],"n":3}`},
 	{ID: 1, Provider: "flowroute", Method: "POST", Path: "/v2/cnams", Route: "POST /v2/cnams", Status: 400,
-		ReqHeaders: map[string]string{"Content-Type": "application/json"}, ReqBody: `{"value":"acme labs"}`},
+		ReqHeaders: journal.MakeHeader(map[string]string{"Content-Type": "application/json"}), ReqBody: `{"value":"acme labs"}`},
 }
 
 func runVerify(t *testing.T, body string) verifyResult {

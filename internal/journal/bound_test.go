@@ -160,7 +160,7 @@ func TestAddRequestFinishesOnRead(t *testing.T) {
 			es := j.List(Filter{})
 			require.Len(t, es, 1)
 			e := es[0]
-			assert.Equal(t, tt.wantAuth, e.ReqHeaders["Authorization"])
+			assert.Equal(t, tt.wantAuth, e.ReqHeaders.Get("Authorization"))
 			assert.Equal(t, tt.wantCut, e.ReqHeadTrunc)
 			assert.Nil(t, e.rawHeaders, "a read entry holds its own copy")
 			if tt.keepSecrets {

@@ -4,7 +4,6 @@ package journal
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"net/http"
 	"strings"
@@ -18,23 +17,23 @@ type Entry struct {
 	ID uint64 `json:"id"`
 	// Seq orders the entry with the tenant's timeline (timeline.Log.Mark,
 	// taken when the request started).
-	Seq          uint64            `json:"seq,omitempty"`
-	Time         time.Time         `json:"time"` // tenant clock time
-	Tenant       string            `json:"tenant"`
-	Provider     string            `json:"provider"`
-	Method       string            `json:"method"`
-	Path         string            `json:"path"`
-	Query        string            `json:"query,omitempty"`
-	Route        string            `json:"route,omitempty"`
-	Status       int               `json:"status"`
-	DurationMS   float64           `json:"durationMs"`
-	ReqHeaders   map[string]string `json:"requestHeaders,omitempty"`
-	ReqHeadTrunc bool              `json:"requestHeadersTruncated,omitempty"`
-	ReqBody      string            `json:"requestBody,omitempty"`
-	RespBody     string            `json:"responseBody,omitempty"`
-	ReqTruncated bool              `json:"requestBodyTruncated,omitempty"`
-	RespTrunc    bool              `json:"responseBodyTruncated,omitempty"`
-	Fault        string            `json:"fault,omitempty"` // the fault rule that fired, if any
+	Seq          uint64    `json:"seq,omitempty"`
+	Time         time.Time `json:"time"` // tenant clock time
+	Tenant       string    `json:"tenant"`
+	Provider     string    `json:"provider"`
+	Method       string    `json:"method"`
+	Path         string    `json:"path"`
+	Query        string    `json:"query,omitempty"`
+	Route        string    `json:"route,omitempty"`
+	Status       int       `json:"status"`
+	DurationMS   float64   `json:"durationMs"`
+	ReqHeaders   Header    `json:"requestHeaders,omitzero"`
+	ReqHeadTrunc bool      `json:"requestHeadersTruncated,omitempty"`
+	ReqBody      string    `json:"requestBody,omitempty"`
+	RespBody     string    `json:"responseBody,omitempty"`
+	ReqTruncated bool      `json:"requestBodyTruncated,omitempty"`
+	RespTrunc    bool      `json:"responseBodyTruncated,omitempty"`
+	Fault        string    `json:"fault,omitempty"` // the fault rule that fired, if any
 	// Source says what answered when no emulated route did: "stub ID",
 	// "proxy URL" or "proxy error".
 	Source string `json:"source,omitempty"`
@@ -124,10 +123,7 @@ const entryOverhead = 256
 func (e *Entry) Size() int {
 	n := entryOverhead + len(e.Tenant) + len(e.Provider) + len(e.Method) + len(e.Path) + len(e.Query) +
 		len(e.Route) + len(e.ReqBody) + len(e.RespBody) + len(e.Fault)
-	for k, v := range e.ReqHeaders {
-		n += len(k) + len(v) + 16
-	}
-	return n + e.rawBytes
+	return n + e.ReqHeaders.size() + e.rawBytes
 }
 
 // headerBytes is what Headers counts against its limit when it cuts
@@ -157,60 +153,12 @@ func headerBytes(h http.Header) (n, count int) {
 func (j *Journal) AddRequest(e Entry, h http.Header) uint64 {
 	e.pending = true
 	if n, count := headerBytes(h); j.HeaderLimit > 0 && n > j.HeaderLimit {
-		e.ReqHeaders, e.ReqHeadTrunc = Headers(h, j.HeaderLimit, j.KeepSecrets)
+		m, cut := Headers(h, j.HeaderLimit, j.KeepSecrets)
+		e.ReqHeaders, e.ReqHeadTrunc = MakeHeader(m), cut
 	} else {
 		e.rawHeaders, e.rawBytes = packHeaders(h, n), n+16*count // as Size counts a copied header
 	}
 	return j.Add(e)
-}
-
-// packHeaders writes h, whose headerBytes is n, into one slice: for each
-// name, its length, the name, the length of its values joined with ", " (as
-// Headers joins them) and the joined values, lengths as uvarints.
-func packHeaders(h http.Header, n int) []byte {
-	b := make([]byte, 0, n+4*len(h)) // lengths under 16 KiB take two bytes
-	for k, vs := range h {
-		b = binary.AppendUvarint(b, uint64(len(k)))
-		b = append(b, k...)
-		joined := 0
-		for i, v := range vs {
-			if i > 0 {
-				joined += len(", ")
-			}
-			joined += len(v)
-		}
-		b = binary.AppendUvarint(b, uint64(joined))
-		for i, v := range vs {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = append(b, v...)
-		}
-	}
-	return b
-}
-
-// unpackHeaders reads what packHeaders wrote, each name with one value.
-func unpackHeaders(b []byte) http.Header {
-	h := http.Header{}
-	next := func() (string, bool) {
-		l, n := binary.Uvarint(b)
-		if n <= 0 || uint64(len(b)-n) < l {
-			return "", false
-		}
-		s := string(b[n : n+int(l)])
-		b = b[n+int(l):]
-		return s, true
-	}
-	for len(b) > 0 {
-		k, ok1 := next()
-		v, ok2 := next()
-		if !ok1 || !ok2 {
-			break
-		}
-		h[k] = []string{v}
-	}
-	return h
 }
 
 // finishLocked does what AddRequest left to the first read. j.mu is held
@@ -221,7 +169,8 @@ func (j *Journal) finishLocked(e *Entry) {
 	}
 	before := e.size
 	if e.rawHeaders != nil {
-		e.ReqHeaders, e.ReqHeadTrunc = Headers(unpackHeaders(e.rawHeaders), j.HeaderLimit, j.KeepSecrets)
+		m, cut := Headers(unpackHeaders(e.rawHeaders), j.HeaderLimit, j.KeepSecrets)
+		e.ReqHeaders, e.ReqHeadTrunc = MakeHeader(m), cut
 		e.rawHeaders, e.rawBytes = nil, 0
 	}
 	if !j.KeepSecrets {
