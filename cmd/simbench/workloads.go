@@ -179,15 +179,30 @@ func (s *somosWalk) next() op {
 
 func (s *somosWalk) observe(o op, st int, b []byte) {
 	s.key = nil
-	if st != http.StatusOK {
-		return
+	if st == http.StatusOK {
+		s.key = lastEvaluatedKey(b)
 	}
-	for _, path := range [][]string{{"LastEvaluatedKey"}, {"data", "LastEvaluatedKey"}} {
-		if raw, ok := jsonField(b, path...); ok && string(raw) != "null" {
-			s.key = raw
-			return
-		}
+}
+
+// lastEvaluatedKey finds a page's LastEvaluatedKey (nil when it is absent or
+// null) without decoding the page, so the load generator's CPU goes to
+// requests rather than to parsing 25 records: no record holds that name, so
+// its last occurrence is the page's own.
+func lastEvaluatedKey(page []byte) json.RawMessage {
+	const name = `"LastEvaluatedKey"`
+	i := bytes.LastIndex(page, []byte(name))
+	if i < 0 {
+		return nil
 	}
+	rest := bytes.TrimLeft(page[i+len(name):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != ':' {
+		return nil
+	}
+	var raw json.RawMessage
+	if json.NewDecoder(bytes.NewReader(rest[1:])).Decode(&raw) != nil || string(raw) == "null" {
+		return nil
+	}
+	return raw
 }
 
 // prepare builds a workload's plan against the simulator at simBase: it
@@ -245,10 +260,15 @@ func prepare(ctx context.Context, simBase, workload string, providers map[string
 	return p, nil
 }
 
-// prepareSomos finds a user with a refresh token through the control API
-// and trades it for an IdToken. It seeds nothing: the walk is over the
-// default scenario's records, which fit on one page, so every request is
-// the first page's (see docs/performance.md).
+// somosSeeded is how many CNAM records prepareSomos adds, so that a walk of
+// 25-record pages has several pages, each with its own LastEvaluatedKey.
+const somosSeeded = 120
+
+// prepareSomos finds a user with a refresh token through the control API,
+// trades it for an IdToken and seeds the user's entity with somosSeeded CNAM
+// records: the numbers are put in the registry (WORKING, under a Resp Org of
+// the entity) through the control API, the records created through
+// POST /somos/cnam as the user.
 func prepareSomos(ctx context.Context, c *http.Client, base string, p *plan) error {
 	p.SomosTenant = "bench-somos"
 	prefix := "/t/" + p.SomosTenant
@@ -294,6 +314,39 @@ func prepareSomos(ctx context.Context, c *http.Client, base string, p *plan) err
 	raw, ok := jsonField(buf.Bytes(), "data", "AuthenticationResult", "IdToken")
 	if !ok || json.Unmarshal(raw, &p.SomosToken) != nil {
 		return fmt.Errorf("apitoken: no IdToken in %s", truncate(buf.Bytes(), 200))
+	}
+	return seedSomos(ctx, c, base, prefix, p)
+}
+
+// seedSomos adds somosSeeded records to the entity of p's user.
+func seedSomos(ctx context.Context, c *http.Client, base, prefix string, p *plan) error {
+	var buf bytes.Buffer
+	st, err := do(ctx, c, base, op{Method: http.MethodGet, Path: prefix + "/__sim/tnregistry/numbers?limit=1&entity=" + p.SomosEntity}, &buf)
+	if err != nil || st != http.StatusOK {
+		return fmt.Errorf("registry numbers of %s: %d %v", p.SomosEntity, st, err)
+	}
+	var nums struct {
+		Numbers []struct {
+			RespOrg string `json:"respOrg"`
+		} `json:"numbers"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &nums); err != nil || len(nums.Numbers) == 0 || nums.Numbers[0].RespOrg == "" {
+		return fmt.Errorf("no registry number of entity %q to take a Resp Org from: %s", p.SomosEntity, truncate(buf.Bytes(), 200))
+	}
+	respOrg := nums.Numbers[0].RespOrg
+	h := http.Header{"Authorization": {p.SomosToken}, "Content-Type": {"application/json"}}
+	for i := 0; i < somosSeeded; i++ {
+		tfn := fmt.Sprintf("8339%06d", 700000+i)
+		b, _ := json.Marshal(map[string]string{"tfn": tfn, "status": "WORKING", "respOrg": respOrg})
+		st, err := do(ctx, c, base, op{Method: http.MethodPost, Path: prefix + "/__sim/tnregistry/numbers", Body: b}, &buf)
+		if err != nil || (st != http.StatusOK && st != http.StatusCreated) {
+			return fmt.Errorf("registry number %s: %d %v %s", tfn, st, err, truncate(buf.Bytes(), 200))
+		}
+		b, _ = json.Marshal(map[string]string{"tfn": tfn, "cnam": fmt.Sprintf("BENCH CO %03d", i)})
+		st, err = do(ctx, c, base, op{Method: http.MethodPost, Path: prefix + "/somos/cnam", Body: b, Header: h}, &buf)
+		if err != nil || st != http.StatusOK {
+			return fmt.Errorf("create CNAM %s: %d %v %s", tfn, st, err, truncate(buf.Bytes(), 200))
+		}
 	}
 	return nil
 }

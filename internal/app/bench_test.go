@@ -277,3 +277,53 @@ func BenchmarkCall48SearchPurchase(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSomosCNAMWalk is simbench's somos workload: pages of 25 of an
+// entity's 120 seeded records, each request with the LastEvaluatedKey the
+// previous page gave, starting over after the last page.
+func BenchmarkSomosCNAMWalk(b *testing.B) {
+	h := benchApp(b).Handler()
+	tok := jsonField(b, token(b, h, "/somos/public/apitoken", "application/json", `{"refreshToken":"demo-refresh-br-admin"}`), "data.AuthenticationResult.IdToken")
+	do := func(target, body string, header map[string]string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code/100 != 2 {
+			b.Fatalf("%s: %d %s", target, rec.Code, rec.Body.String())
+		}
+		return rec
+	}
+	for i := range 120 {
+		tfn := fmt.Sprintf("8339%06d", 700000+i)
+		do("/__sim/tnregistry/numbers", `{"tfn":"`+tfn+`","status":"WORKING","respOrg":"BRSMS"}`, nil)
+		do("/somos/cnam", fmt.Sprintf(`{"tfn":%q,"cnam":"BENCH CO %03d"}`, tfn, i), map[string]string{"Authorization": tok})
+	}
+	auth := map[string]string{"Authorization": tok}
+	var key json.RawMessage
+	keys := map[string]bool{}
+	b.ReportAllocs()
+	for b.Loop() {
+		body := `{"Limit":25,"entityID":"BR"}`
+		if key != nil {
+			body = `{"Limit":25,"entityID":"BR","LastEvaluatedKey":` + string(key) + `}`
+		}
+		var page struct {
+			LastEvaluatedKey json.RawMessage
+		}
+		if err := json.Unmarshal(do("/somos/cnam/list", body, auth).Body.Bytes(), &page); err != nil {
+			b.Fatal(err)
+		}
+		key = page.LastEvaluatedKey
+		if string(key) == "null" {
+			key = nil
+		}
+		keys[string(key)] = true
+	}
+	if b.N > 10 && len(keys) < 5 {
+		b.Fatalf("the walk saw %d pages, want 5 or more", len(keys))
+	}
+}
