@@ -88,12 +88,17 @@ func handleListCNAM(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	page, err := s.List(callerOf(r), ListQuery{Limit: int(req.Limit), EntityID: req.EntityID, After: after})
+	buf := pageBufs.Get().(*[]byte)
+	b, err := s.AppendList((*buf)[:0], callerOf(r), ListQuery{Limit: int(req.Limit), EntityID: req.EntityID, After: after})
 	if err != nil {
 		writeError(w, err)
-		return
+	} else {
+		provider.WriteCompactJSON(w, http.StatusOK, b)
 	}
-	writeOK(w, page)
+	if cap(b) <= maxPooledPage {
+		*buf = b[:0]
+		pageBufs.Put(buf)
+	}
 }
 
 func handleNewUpload(w http.ResponseWriter, r *http.Request) {
