@@ -7,113 +7,134 @@ import (
 )
 
 // The /cnam/list page is appended by hand: encoding/json's reflection over
-// every record was the largest cost of the provider's busiest answer. The
-// bytes are those encoding/json writes for ListPage with HTML escaping off
-// (TestAppendListPageMatchesEncodingJSON and FuzzAppendCNAMEntry compare
-// them); the answer is then indented like every other (writeJSON).
+// copies of every record, then indenting the result, were the largest cost
+// of the provider's busiest answer. The bytes are those writeJSON writes
+// for ListPage (encoding/json, HTML escaping off, two-space indentation,
+// a final newline); TestAppendListPageMatchesEncodingJSON and
+// FuzzAppendCNAMEntry compare them.
 
-// appendListPage appends the compact JSON of a page holding items, with
-// last's key as its LastEvaluatedKey (nil on the last page).
+// appendListPage appends the answer for a page holding items, with last's
+// key as its LastEvaluatedKey (nil on the last page).
 func appendListPage(dst []byte, items []*Record, last *Record) []byte {
-	dst = append(dst, `{"Items":[`...)
+	dst = append(dst, "{\n  \"Items\": ["...)
 	for i, r := range items {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendCNAMEntry(dst, &r.CNAMEntry)
+		dst = append(newline(dst, 2), '{')
+		dst = appendCNAMEntry(dst, &r.CNAMEntry, 2)
 	}
-	dst = append(dst, `],"Count":`...)
+	if len(items) > 0 {
+		dst = newline(dst, 1)
+	}
+	dst = append(dst, "],\n  \"Count\": "...)
 	dst = strconv.AppendInt(dst, int64(len(items)), 10)
-	dst = append(dst, `,"ScannedCount":`...)
+	dst = append(dst, ",\n  \"ScannedCount\": "...)
 	dst = strconv.AppendInt(dst, int64(len(items)), 10)
 	if last != nil {
-		dst = append(dst, `,"LastEvaluatedKey":{"cnam":`...)
+		dst = append(dst, ",\n  \"LastEvaluatedKey\": {\n    \"cnam\": "...)
 		dst = appendString(dst, last.CNAM)
-		dst = append(dst, `,"tfn":`...)
+		dst = append(dst, ",\n    \"tfn\": "...)
 		dst = appendString(dst, last.TFN)
-		dst = append(dst, `,"entityID":`...)
+		dst = append(dst, ",\n    \"entityID\": "...)
 		dst = appendString(dst, last.EntityID)
-		dst = append(dst, '}')
+		dst = append(dst, "\n  }"...)
 	}
-	return append(dst, '}')
+	return append(dst, "\n}\n"...)
 }
 
-// appendCNAMEntry appends e as entryOf(e) encodes: absent lists as [].
-func appendCNAMEntry(dst []byte, e *CNAMEntry) []byte {
-	dst = append(dst, `{"tfn":`...)
-	dst = appendString(dst, e.TFN)
-	dst = append(dst, `,"cnam":`...)
-	dst = appendString(dst, e.CNAM)
-	dst = appendOptional(dst, `,"extCnam":`, e.ExtCnam)
-	dst = append(dst, `,"authorizedCallers":{"list":`...)
-	dst = appendStrings(dst, e.AuthorizedCallers.List)
-	dst = append(dst, `,"range":[`...)
+// appendCNAMEntry appends the members and closing brace of e, an object
+// opened at depth, as entryOf(e) is encoded: absent lists as [].
+func appendCNAMEntry(dst []byte, e *CNAMEntry, depth int) []byte {
+	in := depth + 1
+	dst = appendString(field(dst, in, "", "tfn"), e.TFN)
+	dst = appendString(field(dst, in, ",", "cnam"), e.CNAM)
+	dst = appendOptional(dst, in, "extCnam", e.ExtCnam)
+	dst = append(field(dst, in, ",", "authorizedCallers"), '{')
+	dst = appendStrings(field(dst, in+1, "", "list"), e.AuthorizedCallers.List, in+1)
+	dst = append(field(dst, in+1, ",", "range"), '[')
 	for i, r := range e.AuthorizedCallers.Range {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"begin":`...)
-		dst = appendString(dst, r.Begin)
-		dst = append(dst, `,"end":`...)
-		dst = appendString(dst, r.End)
-		dst = append(dst, '}')
+		dst = append(newline(dst, in+2), '{')
+		dst = appendString(field(dst, in+3, "", "begin"), r.Begin)
+		dst = appendString(field(dst, in+3, ",", "end"), r.End)
+		dst = append(newline(dst, in+2), '}')
 	}
-	dst = append(dst, `],"wildcard":`...)
-	dst = appendStrings(dst, e.AuthorizedCallers.Wildcard)
-	dst = append(dst, '}')
-	dst = appendOptional(dst, `,"streetAddress":`, e.StreetAddress)
-	dst = appendOptional(dst, `,"streetAddress2":`, e.StreetAddress2)
-	dst = appendOptional(dst, `,"city":`, e.City)
-	dst = appendOptional(dst, `,"state":`, e.State)
-	dst = appendOptional(dst, `,"zip":`, e.Zip)
-	dst = appendOptional(dst, `,"country":`, e.Country)
-	dst = appendOptional(dst, `,"url":`, e.URL)
-	dst = appendOptional(dst, `,"logo":`, e.Logo)
-	dst = append(dst, `,"keywords":`...)
-	dst = appendStrings(dst, e.Keywords)
-	dst = append(dst, `,"status":`...)
-	dst = appendString(dst, e.Status)
-	dst = append(dst, `,"version":`...)
-	dst = strconv.AppendInt(dst, int64(e.Version), 10)
-	dst = append(dst, `,"createdDate":`...)
-	dst = strconv.AppendInt(dst, e.CreatedDate, 10)
-	dst = append(dst, `,"createdBy":`...)
-	dst = appendString(dst, e.CreatedBy)
-	dst = append(dst, `,"lastModifiedDate":`...)
-	dst = strconv.AppendInt(dst, e.LastModifiedDate, 10)
-	dst = append(dst, `,"lastModifiedBy":`...)
-	dst = appendString(dst, e.LastModifiedBy)
-	dst = append(dst, `,"entityID":`...)
-	dst = appendString(dst, e.EntityID)
-	dst = append(dst, `,"respOrgID":`...)
-	dst = appendString(dst, e.RespOrgID)
-	dst = append(dst, `,"tfnrStatus":`...)
-	dst = appendString(dst, e.TfnrStatus)
-	dst = append(dst, `,"partnerUpdateStatus":`...)
-	dst = appendString(dst, e.PartnerUpdateStatus)
+	if len(e.AuthorizedCallers.Range) > 0 {
+		dst = newline(dst, in+1)
+	}
+	dst = append(dst, ']')
+	dst = appendStrings(field(dst, in+1, ",", "wildcard"), e.AuthorizedCallers.Wildcard, in+1)
+	dst = append(newline(dst, in), '}')
+	dst = appendOptional(dst, in, "streetAddress", e.StreetAddress)
+	dst = appendOptional(dst, in, "streetAddress2", e.StreetAddress2)
+	dst = appendOptional(dst, in, "city", e.City)
+	dst = appendOptional(dst, in, "state", e.State)
+	dst = appendOptional(dst, in, "zip", e.Zip)
+	dst = appendOptional(dst, in, "country", e.Country)
+	dst = appendOptional(dst, in, "url", e.URL)
+	dst = appendOptional(dst, in, "logo", e.Logo)
+	dst = appendStrings(field(dst, in, ",", "keywords"), e.Keywords, in)
+	dst = appendString(field(dst, in, ",", "status"), e.Status)
+	dst = strconv.AppendInt(field(dst, in, ",", "version"), int64(e.Version), 10)
+	dst = strconv.AppendInt(field(dst, in, ",", "createdDate"), e.CreatedDate, 10)
+	dst = appendString(field(dst, in, ",", "createdBy"), e.CreatedBy)
+	dst = strconv.AppendInt(field(dst, in, ",", "lastModifiedDate"), e.LastModifiedDate, 10)
+	dst = appendString(field(dst, in, ",", "lastModifiedBy"), e.LastModifiedBy)
+	dst = appendString(field(dst, in, ",", "entityID"), e.EntityID)
+	dst = appendString(field(dst, in, ",", "respOrgID"), e.RespOrgID)
+	dst = appendString(field(dst, in, ",", "tfnrStatus"), e.TfnrStatus)
+	dst = appendString(field(dst, in, ",", "partnerUpdateStatus"), e.PartnerUpdateStatus)
 	if e.PartnerUpdateDate != 0 {
-		dst = append(dst, `,"partnerUpdateDate":`...)
-		dst = strconv.AppendInt(dst, e.PartnerUpdateDate, 10)
+		dst = strconv.AppendInt(field(dst, in, ",", "partnerUpdateDate"), e.PartnerUpdateDate, 10)
 	}
-	return append(dst, '}')
+	return append(newline(dst, depth), '}')
 }
 
-// appendOptional is an omitempty string field: key (with its leading comma
-// and colon) and value, or nothing when v is empty.
-func appendOptional(dst []byte, key, v string) []byte {
+const indentSpaces = "                                "
+
+// newline starts a line indented for depth (two spaces a level).
+func newline(dst []byte, depth int) []byte {
+	dst = append(dst, '\n')
+	for n := 2 * depth; n > 0; {
+		k := min(n, len(indentSpaces))
+		dst = append(dst, indentSpaces[:k]...)
+		n -= k
+	}
+	return dst
+}
+
+// field starts an object member at depth: sep (a comma, or nothing for the
+// first member), the line break, the key (plain ASCII) and its colon.
+func field(dst []byte, depth int, sep, key string) []byte {
+	dst = newline(append(dst, sep...), depth)
+	dst = append(dst, '"')
+	dst = append(dst, key...)
+	return append(dst, '"', ':', ' ')
+}
+
+// appendOptional is an omitempty string member at depth (never the
+// first): nothing when v is empty.
+func appendOptional(dst []byte, depth int, key, v string) []byte {
 	if v == "" {
 		return dst
 	}
-	return appendString(append(dst, key...), v)
+	return appendString(field(dst, depth, ",", key), v)
 }
 
-func appendStrings(dst []byte, ss []string) []byte {
+// appendStrings appends a list of strings whose key is at depth.
+func appendStrings(dst []byte, ss []string, depth int) []byte {
 	dst = append(dst, '[')
 	for i, s := range ss {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, s)
+		dst = appendString(newline(dst, depth+1), s)
+	}
+	if len(ss) > 0 {
+		dst = newline(dst, depth)
 	}
 	return append(dst, ']')
 }

@@ -12,15 +12,17 @@ import (
 	"github.com/telecomsim/simulator/internal/clock"
 )
 
-// stdJSON is what the answers were before the list page was appended by
-// hand: encoding/json, HTML escaping off, no trailing newline.
+// stdJSON is what writeJSON writes for v (its answers before the list page
+// was appended by hand): encoding/json, HTML escaping off, indented by two
+// spaces, a final newline.
 func stdJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
 	require.NoError(t, enc.Encode(v))
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	return b.Bytes()
 }
 
 func encodeTestStore(records []*Record) *Store {
@@ -128,7 +130,7 @@ func FuzzAppendCNAMEntry(f *testing.F) {
 			r.Keywords = []string{city, wildcard}
 		}
 		want := stdJSON(t, entryOf(r))
-		got := appendCNAMEntry(nil, &r.CNAMEntry)
+		got := append(appendCNAMEntry([]byte("{"), &r.CNAMEntry, 0), '\n')
 		if !bytes.Equal(want, got) {
 			t.Fatalf("appendCNAMEntry differs from encoding/json:\n got %s\nwant %s", got, want)
 		}

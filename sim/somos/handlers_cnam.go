@@ -93,7 +93,7 @@ func handleListCNAM(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, err)
 	} else {
-		provider.WriteCompactJSON(w, http.StatusOK, b)
+		writeEncoded(w, http.StatusOK, b)
 	}
 	if cap(b) <= maxPooledPage {
 		*buf = b[:0]

@@ -344,9 +344,9 @@ func (s *Store) List(c *Caller, q ListQuery) (ListPage, error) {
 	return page, nil
 }
 
-// AppendList appends List's page to dst, encoded as encoding/json encodes
-// it (compact): rendered from the records under the store's lock, so they
-// are not copied first.
+// AppendList appends List's page to dst as the provider's answers are
+// encoded (see appendListPage): rendered from the records under the
+// store's lock, so they are not copied first.
 func (s *Store) AppendList(dst []byte, c *Caller, q ListQuery) ([]byte, error) {
 	ent, err := scopeEntity(c, q.EntityID, "list CNAM entries")
 	if err != nil {

@@ -157,6 +157,13 @@ func writeOK(w http.ResponseWriter, v any) { writeJSON(w, http.StatusOK, v) }
 // stay copy-pasteable): the engine's WriteJSON.
 func writeJSON(w http.ResponseWriter, status int, v any) { provider.WriteJSON(w, status, v) }
 
+// writeEncoded writes an answer already encoded as writeJSON encodes it.
+func writeEncoded(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
 // ---- auth ----
 
 type apiTokenRequest struct {
