@@ -136,3 +136,29 @@ func FuzzAppendCNAMEntry(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendListAllocatesNothing is the list page's allocation guard: once
+// the buffer has room, a page (with or without a LastEvaluatedKey) is
+// rendered without a single allocation.
+func TestAppendListAllocatesNothing(t *testing.T) {
+	var records []*Record
+	for i := 0; i < 60; i++ {
+		records = append(records, &Record{CNAMEntry: CNAMEntry{TFN: fmt.Sprintf("8449%06d", i), CNAM: fmt.Sprintf("NAME %02d", i),
+			AuthorizedCallers: Callers{List: []string{"2145550100"}, Range: []CallerRange{{Begin: "1", End: "2"}}},
+			Keywords:          []string{"Name"}, City: "Dallas <TX>", EntityID: "BR", RespOrgID: "BRSMS", Status: StatusActive}})
+	}
+	s := encodeTestStore(records)
+	c := &Caller{Email: "user@br.example", Role: RoleRespOrgUser, EntityID: "BR", RespOrgID: "BRSMS"}
+	after := &ListKey{CNAM: "NAME 09", TFN: "8449000009", EntityID: "BR"}
+	buf := make([]byte, 0, 64<<10)
+	for _, q := range []ListQuery{{Limit: 25}, {Limit: 25, After: after}, {Limit: 1000}} {
+		allocs := testing.AllocsPerRun(20, func() {
+			var err error
+			buf, err = s.AppendList(buf[:0], c, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+		assert.Zero(t, allocs, "%+v", q)
+	}
+}
