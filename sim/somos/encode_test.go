@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -160,5 +161,25 @@ func TestAppendListAllocatesNothing(t *testing.T) {
 			}
 		})
 		assert.Zero(t, allocs, "%+v", q)
+	}
+}
+
+// TestWriteEntryIsWriteOK compares the single-record answer (get, create,
+// update, delete) with writeOK's, headers and status included.
+func TestWriteEntryIsWriteOK(t *testing.T) {
+	for _, e := range []CNAMEntry{
+		{},
+		{TFN: "8009900001", CNAM: "A&B <C>", AuthorizedCallers: Callers{Range: []CallerRange{{Begin: "1", End: "2"}}},
+			Keywords: []string{"x"}, PartnerUpdateDate: 5, Version: 2},
+	} {
+		r := &Record{CNAMEntry: e}
+		want := httptest.NewRecorder()
+		writeOK(want, entryOf(r))
+		got := httptest.NewRecorder()
+		copied := entryOf(r)
+		writeEntry(got, &copied)
+		assert.Equal(t, want.Code, got.Code)
+		assert.Equal(t, want.Header(), got.Header())
+		assert.Equal(t, want.Body.String(), got.Body.String())
 	}
 }
