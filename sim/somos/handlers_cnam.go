@@ -22,7 +22,7 @@ func handleCreateCNAM(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeOK(w, e)
+	writeEntry(w, &e)
 }
 
 func handleGetCNAM(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +36,7 @@ func handleGetCNAM(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeOK(w, e)
+	writeEntry(w, &e)
 }
 
 func handleUpdateCNAM(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +55,7 @@ func handleUpdateCNAM(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeOK(w, e)
+	writeEntry(w, &e)
 }
 
 func handleDeleteCNAM(w http.ResponseWriter, r *http.Request) {
@@ -69,7 +69,7 @@ func handleDeleteCNAM(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeOK(w, e)
+	writeEntry(w, &e)
 }
 
 func handleListCNAM(w http.ResponseWriter, r *http.Request) {
@@ -88,12 +88,17 @@ func handleListCNAM(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	page, err := s.List(callerOf(r), ListQuery{Limit: int(req.Limit), EntityID: req.EntityID, After: after})
+	buf := pageBufs.Get().(*[]byte)
+	b, err := s.AppendList((*buf)[:0], callerOf(r), ListQuery{Limit: int(req.Limit), EntityID: req.EntityID, After: after})
 	if err != nil {
 		writeError(w, err)
-		return
+	} else {
+		writeEncoded(w, http.StatusOK, b)
 	}
-	writeOK(w, page)
+	if cap(b) <= maxPooledPage {
+		*buf = b[:0]
+		pageBufs.Put(buf)
+	}
 }
 
 func handleNewUpload(w http.ResponseWriter, r *http.Request) {
@@ -113,4 +118,16 @@ func handleNewUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeOK(w, uploadResponse{Result: "Success", PreSignedURL: presign(r, s, "/uploads/"+u.Token, int(uploadURLTTL.Seconds()))})
+}
+
+// writeEntry writes one record as writeOK writes it, with the list page's
+// encoder.
+func writeEntry(w http.ResponseWriter, e *CNAMEntry) {
+	buf := pageBufs.Get().(*[]byte)
+	b := append(appendCNAMEntry(append((*buf)[:0], '{'), e, 0), '\n')
+	writeEncoded(w, http.StatusOK, b)
+	if cap(b) <= maxPooledPage {
+		*buf = b[:0]
+		pageBufs.Put(buf)
+	}
 }

@@ -86,10 +86,21 @@ func (p *Provider) Authenticate(r *http.Request, scheme string) (*http.Request, 
 	if err != nil {
 		return nil, err
 	}
+	if provider.SetCaller(r, c) {
+		return r, nil
+	}
 	return r.WithContext(context.WithValue(r.Context(), callerKey{}, c)), nil
 }
 
+// callerOf returns the caller Authenticate accepted: recorded in the
+// request's Match when the engine or the route table serves it, else in its
+// context.
 func callerOf(r *http.Request) *Caller {
+	if m := provider.MatchFrom(r.Context()); m != nil {
+		if c, ok := m.Caller.(*Caller); ok && c != nil {
+			return c
+		}
+	}
 	c, _ := r.Context().Value(callerKey{}).(*Caller)
 	if c == nil {
 		return &Caller{} // unreachable on secure routes

@@ -52,6 +52,7 @@ type Store struct {
 	set   settings
 
 	secret    []byte
+	lastID    verifiedToken // see verifyIDLocked
 	seq       uint64
 	lastAudit int64
 
@@ -234,6 +235,7 @@ func (s *Store) Import(data json.RawMessage) error {
 	defer s.mu.Unlock()
 	s.resetMaps()
 	s.secret, s.seq, s.lastAudit = secret, snap.Seq, snap.LastAudit
+	s.lastID = verifiedToken{} // verified with the secret replaced
 	for _, u := range snap.Users {
 		s.users[strings.ToLower(u.Email)] = u
 	}

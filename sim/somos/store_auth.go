@@ -199,7 +199,7 @@ func (s *Store) Authenticate(header string) (*Caller, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := parseJWT(s.secret, tok)
+	c, err := s.verifyIDLocked(tok)
 	if err != nil || c.TokenUse != "id" || c.Iss != issuer {
 		return nil, errUnauthorized
 	}
@@ -211,6 +211,28 @@ func (s *Store) Authenticate(header string) (*Caller, error) {
 		return nil, errUnauthorized
 	}
 	return &Caller{Email: u.Email, UserName: u.UserName, Role: u.Role, EntityID: u.EntityID, RespOrgID: u.RespOrgID, OriginJTI: c.OriginJti}, nil
+}
+
+// verifiedToken is a token whose signature checked out, with its claims.
+type verifiedToken struct {
+	token  string
+	claims claims
+}
+
+// verifyIDLocked is parseJWT for the token of Authorization headers. A
+// client sends the same IdToken again and again, so the tenant keeps the
+// last one it verified: the shared memo's key is as long as the token and
+// built on every lookup. Only the signature is remembered; expiry, token
+// use and the user are checked on every request as before.
+func (s *Store) verifyIDLocked(tok string) (claims, error) {
+	if s.lastID.token == tok && tok != "" {
+		return s.lastID.claims, nil
+	}
+	c, err := parseJWT(s.secret, tok)
+	if err == nil {
+		s.lastID = verifiedToken{token: tok, claims: c}
+	}
+	return c, err
 }
 
 // ResetTokens revokes every refresh token issued to the caller; the access

@@ -331,12 +331,43 @@ func (s *Store) List(c *Caller, q ListQuery) (ListPage, error) {
 	limit := clampLimit(q.Limit)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var window []*Record
+	items, last := s.listLocked(nil, ent, limit, q.After)
+	page := ListPage{Items: make([]CNAMEntry, 0, len(items))}
+	if last != nil {
+		page.LastEvaluatedKey = &ListKey{CNAM: last.CNAM, TFN: last.TFN, EntityID: last.EntityID}
+	}
+	for _, r := range items {
+		page.Items = append(page.Items, entryOf(r))
+	}
+	page.Count = len(page.Items)
+	page.ScannedCount = page.Count
+	return page, nil
+}
+
+// AppendList appends List's page to dst as the provider's answers are
+// encoded (see appendListPage): rendered from the records under the
+// store's lock, so they are not copied first.
+func (s *Store) AppendList(dst []byte, c *Caller, q ListQuery) ([]byte, error) {
+	ent, err := scopeEntity(c, q.EntityID, "list CNAM entries")
+	if err != nil {
+		return dst, err
+	}
+	limit := clampLimit(q.Limit)
+	var buf [64]*Record
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	items, last := s.listLocked(buf[:0], ent, limit, q.After)
+	return appendListPage(dst, items, last), nil
+}
+
+// listLocked collects a page's records into window (reused) and, when more
+// follow, the last of them (the page's LastEvaluatedKey).
+func (s *Store) listLocked(window []*Record, ent string, limit int, after *ListKey) ([]*Record, *Record) {
 	for attempt := 0; ; attempt++ {
 		start := 0
 		switch {
-		case q.After != nil:
-			k := ikey{strings.ToUpper(q.After.EntityID), q.After.CNAM, q.After.TFN}
+		case after != nil:
+			k := ikey{strings.ToUpper(after.EntityID), after.CNAM, after.TFN}
 			if ent != "" {
 				k.entity = ent
 			}
@@ -361,18 +392,10 @@ func (s *Store) List(c *Caller, q ListQuery) (ListPage, error) {
 			break
 		}
 	}
-	page := ListPage{Items: []CNAMEntry{}}
-	for i, r := range window {
-		if i == limit {
-			last := window[i-1]
-			page.LastEvaluatedKey = &ListKey{CNAM: last.CNAM, TFN: last.TFN, EntityID: last.EntityID}
-			break
-		}
-		page.Items = append(page.Items, entryOf(r))
+	if len(window) <= limit {
+		return window, nil
 	}
-	page.Count = len(page.Items)
-	page.ScannedCount = page.Count
-	return page, nil
+	return window[:limit], window[limit-1]
 }
 
 // Len is the number of CNAM records.

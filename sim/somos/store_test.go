@@ -380,3 +380,33 @@ func TestAdminUsers(t *testing.T) {
 	_, err = s.ListUsers(admin, global, "maybe")
 	assert.ErrorContains(t, err, "Y or N")
 }
+
+// TestLastVerifiedIDToken checks the tenant's memo of the last IdToken it
+// verified: a tampered copy is still refused, and a state import with
+// another signing secret forgets it.
+func TestLastVerifiedIDToken(t *testing.T) {
+	e := newEnv(t, testSection)
+	s := e.store
+	res, err := s.IssueTokens("demo-refresh-br-user")
+	require.NoError(t, err)
+	_, err = s.Authenticate(res.IdToken)
+	require.NoError(t, err)
+	for _, bad := range []string{res.IdToken + "x", res.IdToken[:len(res.IdToken)-1], res.AccessToken} {
+		_, err = s.Authenticate(bad)
+		assert.Equal(t, errUnauthorized, err)
+	}
+	c, err := s.Authenticate(res.IdToken)
+	require.NoError(t, err, "the remembered token again")
+	assert.Equal(t, "user@br.example", c.Email)
+
+	var snap map[string]any
+	raw, err := json.Marshal(s.Export())
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &snap))
+	snap["secret"] = "YW5vdGhlciBzZWNyZXQ=" // "another secret"
+	raw, err = json.Marshal(snap)
+	require.NoError(t, err)
+	require.NoError(t, s.Import(raw))
+	_, err = s.Authenticate(res.IdToken)
+	assert.Equal(t, errUnauthorized, err, "signed with the secret the import replaced")
+}

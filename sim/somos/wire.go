@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/telecomsim/simulator/internal/provider"
@@ -96,9 +97,27 @@ func (k *MetricsKey) check() error {
 	return nil
 }
 
+// maxBody is the most of a request body decode reads; what follows is
+// left unread (and the JSON then fails to parse).
+const maxBody = 11 << 20
+
+// bodyBufs hold request bodies while decode reads them; json.Unmarshal
+// copies what it keeps, so a buffer is reused once v is filled. One grown
+// past maxPooledBody is left to the garbage collector.
+var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1<<10); return &b }}
+
+const maxPooledBody = 64 << 10
+
 // decode reads a JSON body into v; an empty body is an empty object.
 func decode(r *http.Request, v any) error {
-	b, err := io.ReadAll(io.LimitReader(r.Body, 11<<20))
+	bp := bodyBufs.Get().(*[]byte)
+	b, err := readAtMost((*bp)[:0], r.Body, maxBody)
+	defer func() {
+		if cap(b) <= maxPooledBody {
+			*bp = b[:0]
+			bodyBufs.Put(bp)
+		}
+	}()
 	if err != nil {
 		return badRequest("cannot read the request body")
 	}
@@ -111,12 +130,39 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
+// readAtMost appends to b what rd holds, up to max bytes: what
+// io.ReadAll(io.LimitReader(rd, max)) returns, into a buffer of the
+// caller's.
+func readAtMost(b []byte, rd io.Reader, max int) ([]byte, error) {
+	for len(b) < max {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := rd.Read(b[len(b):min(cap(b), max)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
+}
+
 func writeOK(w http.ResponseWriter, v any) { writeJSON(w, http.StatusOK, v) }
 
 // writeJSON writes v indented, leaving <, > and & as they are (the real
 // service's JSON serializers do, and a presigned URL's query string must
 // stay copy-pasteable): the engine's WriteJSON.
 func writeJSON(w http.ResponseWriter, status int, v any) { provider.WriteJSON(w, status, v) }
+
+// writeEncoded writes an answer already encoded as writeJSON encodes it.
+func writeEncoded(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
 
 // ---- auth ----
 
