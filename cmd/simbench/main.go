@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -39,6 +40,7 @@ type options struct {
 	tenantsMem  int
 	skipStartup bool
 	wrk         string
+	cpuProfile  string
 
 	// load role
 	target string
@@ -58,6 +60,7 @@ func main() {
 	flag.IntVar(&o.tenantsMem, "tenants-mem", 1000, "tenants created for the memory measurement (0 skips it)")
 	flag.BoolVar(&o.skipStartup, "skip-startup", false, "skip the startup, idle RSS and tenant memory measurements")
 	flag.StringVar(&o.wrk, "wrk", "auto", "measure the headline with wrk as well: auto (when wrk is installed), on, off")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the bench process (both servers; the load generator too unless -cpu-pin) to `file`")
 	flag.StringVar(&o.target, "target", "", "load role: base URL to drive")
 	flag.StringVar(&o.plan, "plan", "", "load role: the workload plan as JSON")
 	flag.Parse()
@@ -70,6 +73,21 @@ func main() {
 	var err error
 	switch o.role {
 	case "bench":
+		if o.cpuProfile != "" {
+			f, ferr := os.Create(o.cpuProfile)
+			if ferr != nil {
+				fmt.Fprintln(os.Stderr, ferr)
+				os.Exit(1)
+			}
+			if ferr := pprof.StartCPUProfile(f); ferr != nil {
+				fmt.Fprintln(os.Stderr, ferr)
+				os.Exit(1)
+			}
+			defer func() {
+				pprof.StopCPUProfile()
+				f.Close()
+			}()
+		}
 		err = bench(ctx, o)
 	case "load":
 		err = loadRole(ctx, o)
