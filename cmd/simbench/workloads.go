@@ -230,7 +230,7 @@ func prepare(ctx context.Context, simBase, workload string, providers map[string
 			p.Tenants = append(p.Tenants, fmt.Sprintf("/t/bench-mixed-%d", i))
 		}
 		if providers["somos"] {
-			if err := prepareSomos(ctx, c, simBase, p); err != nil {
+			if err := prepareSomos(ctx, c, simBase, "bench-mixed-somos", p); err != nil {
 				p.Skipped = append(p.Skipped, "somos: "+err.Error())
 			} else {
 				p.Parts = append(p.Parts, "somos")
@@ -247,7 +247,7 @@ func prepare(ctx context.Context, simBase, workload string, providers map[string
 		if !providers["somos"] {
 			return nil, fmt.Errorf("somos is not registered in internal/app/providers.go")
 		}
-		if err := prepareSomos(ctx, c, simBase, p); err != nil {
+		if err := prepareSomos(ctx, c, simBase, "bench-somos", p); err != nil {
 			return nil, err
 		}
 	case "call48":
@@ -264,13 +264,14 @@ func prepare(ctx context.Context, simBase, workload string, providers map[string
 // 25-record pages has several pages, each with its own LastEvaluatedKey.
 const somosSeeded = 120
 
-// prepareSomos finds a user with a refresh token through the control API,
+// prepareSomos finds a user of tenant (each workload seeds a tenant of its
+// own) with a refresh token through the control API,
 // trades it for an IdToken and seeds the user's entity with somosSeeded CNAM
 // records: the numbers are put in the registry (WORKING, under a Resp Org of
 // the entity) through the control API, the records created through
 // POST /somos/cnam as the user.
-func prepareSomos(ctx context.Context, c *http.Client, base string, p *plan) error {
-	p.SomosTenant = "bench-somos"
+func prepareSomos(ctx context.Context, c *http.Client, base, tenant string, p *plan) error {
+	p.SomosTenant = tenant
 	prefix := "/t/" + p.SomosTenant
 	var buf bytes.Buffer
 	st, err := do(ctx, c, base, op{Method: http.MethodGet, Path: prefix + "/__sim/somos/users"}, &buf)
