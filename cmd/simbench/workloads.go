@@ -265,11 +265,11 @@ func prepare(ctx context.Context, simBase, workload string, providers map[string
 const somosSeeded = 120
 
 // prepareSomos finds a user of tenant (each workload seeds a tenant of its
-// own) with a refresh token through the control API,
-// trades it for an IdToken and seeds the user's entity with somosSeeded CNAM
-// records: the numbers are put in the registry (WORKING, under a Resp Org of
-// the entity) through the control API, the records created through
-// POST /somos/cnam as the user.
+// own) with a refresh token through the control API, trades it for an
+// IdToken and seeds the user's entity with somosSeeded CNAM records: the
+// numbers are put in the registry (WORKING, under a Resp Org of the entity)
+// through the control API, the records created through POST /somos/cnam as
+// the user.
 func prepareSomos(ctx context.Context, c *http.Client, base, tenant string, p *plan) error {
 	p.SomosTenant = tenant
 	prefix := "/t/" + p.SomosTenant
