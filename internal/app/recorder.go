@@ -19,6 +19,7 @@ type recorder struct {
 	http.ResponseWriter
 	status int
 	limit  int
+	share  func([]byte) string // the journal's Share
 	// body is built as a string so the journal takes it without another copy.
 	body strings.Builder
 	// kept is a body written whole by WriteString: strings do not change,
@@ -27,8 +28,8 @@ type recorder struct {
 	trunc bool
 }
 
-func newRecorder(w http.ResponseWriter, limit int) *recorder {
-	return &recorder{ResponseWriter: w, limit: limit}
+func newRecorder(w http.ResponseWriter, j *journal.Journal) *recorder {
+	return &recorder{ResponseWriter: w, limit: j.BodyLimit, share: j.Share}
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -38,8 +39,15 @@ func (r *recorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// Write keeps a body written in one piece through the journal's Share, so
+// a body answered again is not copied again.
 func (r *recorder) Write(b []byte) (int, error) {
-	if n := r.room(len(b)); n > 0 {
+	if r.body.Len() == 0 && r.kept == "" && len(b) <= r.limit && len(b) > 0 {
+		if r.status == 0 {
+			r.status = http.StatusOK
+		}
+		r.kept = r.share(b)
+	} else if n := r.room(len(b)); n > 0 {
 		r.body.Write(b[:n])
 	}
 	return r.ResponseWriter.Write(b)

@@ -1,10 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"net/http/httptest"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/telecomsim/simulator/internal/journal"
 )
 
 func TestRecorderKeepsTheBodyForTheJournal(t *testing.T) {
@@ -34,7 +37,7 @@ func TestRecorderKeepsTheBodyForTheJournal(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := httptest.NewRecorder()
-			r := newRecorder(w, tt.limit)
+			r := newRecorder(w, journal.New(10, tt.limit))
 			all := ""
 			for _, wr := range tt.writes {
 				if wr.asText {
@@ -52,4 +55,22 @@ func TestRecorderKeepsTheBodyForTheJournal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRecorderSharesRepeatedBodies: the same large body answered twice is
+// held once by the journal.
+func TestRecorderSharesRepeatedBodies(t *testing.T) {
+	j := journal.New(10, 64<<10)
+	page := bytes.Repeat([]byte("0123456789abcdef"), 1024)
+	kept := func(body []byte) string {
+		r := newRecorder(httptest.NewRecorder(), j)
+		_, _ = r.Write(body)
+		return r.bodyString()
+	}
+	first, second := kept(page), kept(bytes.Clone(page))
+	assert.Equal(t, string(page), second)
+	assert.Same(t, unsafe.StringData(first), unsafe.StringData(second), "one copy for both entries")
+	other := bytes.Clone(page)
+	other[100] = 'x'
+	assert.NotSame(t, unsafe.StringData(first), unsafe.StringData(kept(other)))
 }

@@ -148,7 +148,7 @@ func (a *App) serveProvider(w http.ResponseWriter, r *http.Request, m *mount, id
 		r2.ContentLength = int64(len(read))
 		match.Body = body
 	}
-	rec := newRecorder(w, world.Journal.BodyLimit)
+	rec := newRecorder(w, world.Journal)
 	if !a.serveBeyond(rec, r2, m, world, body, match) {
 		m.handler.ServeHTTP(rec, r2)
 	}

@@ -90,6 +90,8 @@ type Journal struct {
 	MaxBytes int
 	// KeepSecrets turns redaction off (the --journal-secrets flag).
 	KeepSecrets bool
+
+	shared sharedBodies // see Share
 }
 
 // New returns a journal keeping size entries (at least 1).
