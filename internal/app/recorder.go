@@ -19,7 +19,7 @@ type recorder struct {
 	http.ResponseWriter
 	status int
 	limit  int
-	share  func([]byte) string // the journal's Share
+	j      *journal.Journal // whose Share keeps a body written whole
 	// body is built as a string so the journal takes it without another copy.
 	body strings.Builder
 	// kept is a body written whole by WriteString: strings do not change,
@@ -29,7 +29,7 @@ type recorder struct {
 }
 
 func newRecorder(w http.ResponseWriter, j *journal.Journal) *recorder {
-	return &recorder{ResponseWriter: w, limit: j.BodyLimit, share: j.Share}
+	return &recorder{ResponseWriter: w, limit: j.BodyLimit, j: j}
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -46,7 +46,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 		if r.status == 0 {
 			r.status = http.StatusOK
 		}
-		r.kept = r.share(b)
+		r.kept = r.j.Share(b)
 	} else if n := r.room(len(b)); n > 0 {
 		r.body.Write(b[:n])
 	}
