@@ -5,7 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/telecomsim/simulator/internal/provider"
 )
 
 // The CNAM list page is the request clients make most, so it is written
@@ -19,7 +20,7 @@ import (
 func appendCNAMPage(dst []byte, base string, items []*CNAM, q url.Values, limit, offset int, more bool) []byte {
 	// Every link starts with base: escape it once.
 	var baseBuf [128]byte
-	esc := appendJSONChars(baseBuf[:0], base)
+	esc := provider.AppendJSONChars(baseBuf[:0], base)
 	dst = append(dst, `{"data":[`...)
 	for i := range items {
 		if i > 0 {
@@ -49,10 +50,10 @@ func appendCNAM(dst, escBase []byte, c *CNAM) []byte {
 	if c.Rejection == nil {
 		dst = append(dst, "null"...)
 	} else {
-		dst = appendJSONString(dst, *c.Rejection)
+		dst = provider.AppendJSONString(dst, *c.Rejection)
 	}
 	dst = append(dst, `,"value":`...)
-	dst = appendJSONString(dst, c.Value)
+	dst = provider.AppendJSONString(dst, c.Value)
 	dst = append(dst, `},"id":"`...)
 	dst = strconv.AppendInt(dst, c.ID, 10)
 	dst = append(dst, `","links":{"self":"`...)
@@ -148,7 +149,7 @@ func append2(dst []byte, v int) []byte {
 func appendPageLink(dst, escBase []byte, path string, q url.Values, limit, off int) []byte {
 	dst = append(dst, '"')
 	dst = append(dst, escBase...)
-	dst = appendJSONChars(dst, path)
+	dst = provider.AppendJSONChars(dst, path)
 	dst = append(dst, '?')
 	var keyBuf [8]string
 	keys := keyBuf[:0]
@@ -192,65 +193,4 @@ func appendQueryEscape(dst []byte, s string) []byte {
 		}
 	}
 	return dst
-}
-
-// appendJSONString appends s as encoding/json writes a string with HTML
-// escaping off.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	dst = appendJSONChars(dst, s)
-	return append(dst, '"')
-}
-
-// appendJSONChars appends the inside of s's JSON string: quotes, backslash
-// and control characters escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029
-// escaped, as encoding/json does with HTML escaping off.
-func appendJSONChars(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(dst, s[start:]...)
 }

@@ -3,7 +3,8 @@ package somos
 import (
 	"strconv"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/telecomsim/simulator/internal/provider"
 )
 
 // The /cnam/list page is appended by hand: encoding/json's reflection over
@@ -33,11 +34,11 @@ func appendListPage(dst []byte, items []*Record, last *Record) []byte {
 	dst = strconv.AppendInt(dst, int64(len(items)), 10)
 	if last != nil {
 		dst = append(dst, ",\n  \"LastEvaluatedKey\": {\n    \"cnam\": "...)
-		dst = appendString(dst, last.CNAM)
+		dst = provider.AppendJSONString(dst, last.CNAM)
 		dst = append(dst, ",\n    \"tfn\": "...)
-		dst = appendString(dst, last.TFN)
+		dst = provider.AppendJSONString(dst, last.TFN)
 		dst = append(dst, ",\n    \"entityID\": "...)
-		dst = appendString(dst, last.EntityID)
+		dst = provider.AppendJSONString(dst, last.EntityID)
 		dst = append(dst, "\n  }"...)
 	}
 	return append(dst, "\n}\n"...)
@@ -47,8 +48,8 @@ func appendListPage(dst []byte, items []*Record, last *Record) []byte {
 // opened at depth, as entryOf(e) is encoded: absent lists as [].
 func appendCNAMEntry(dst []byte, e *CNAMEntry, depth int) []byte {
 	in := depth + 1
-	dst = appendString(field(dst, in, "", "tfn"), e.TFN)
-	dst = appendString(field(dst, in, ",", "cnam"), e.CNAM)
+	dst = provider.AppendJSONString(field(dst, in, "", "tfn"), e.TFN)
+	dst = provider.AppendJSONString(field(dst, in, ",", "cnam"), e.CNAM)
 	dst = appendOptional(dst, in, "extCnam", e.ExtCnam)
 	dst = append(field(dst, in, ",", "authorizedCallers"), '{')
 	dst = appendStrings(field(dst, in+1, "", "list"), e.AuthorizedCallers.List, in+1)
@@ -58,8 +59,8 @@ func appendCNAMEntry(dst []byte, e *CNAMEntry, depth int) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(newline(dst, in+2), '{')
-		dst = appendString(field(dst, in+3, "", "begin"), r.Begin)
-		dst = appendString(field(dst, in+3, ",", "end"), r.End)
+		dst = provider.AppendJSONString(field(dst, in+3, "", "begin"), r.Begin)
+		dst = provider.AppendJSONString(field(dst, in+3, ",", "end"), r.End)
 		dst = append(newline(dst, in+2), '}')
 	}
 	if len(e.AuthorizedCallers.Range) > 0 {
@@ -77,16 +78,16 @@ func appendCNAMEntry(dst []byte, e *CNAMEntry, depth int) []byte {
 	dst = appendOptional(dst, in, "url", e.URL)
 	dst = appendOptional(dst, in, "logo", e.Logo)
 	dst = appendStrings(field(dst, in, ",", "keywords"), e.Keywords, in)
-	dst = appendString(field(dst, in, ",", "status"), e.Status)
+	dst = provider.AppendJSONString(field(dst, in, ",", "status"), e.Status)
 	dst = strconv.AppendInt(field(dst, in, ",", "version"), int64(e.Version), 10)
 	dst = strconv.AppendInt(field(dst, in, ",", "createdDate"), e.CreatedDate, 10)
-	dst = appendString(field(dst, in, ",", "createdBy"), e.CreatedBy)
+	dst = provider.AppendJSONString(field(dst, in, ",", "createdBy"), e.CreatedBy)
 	dst = strconv.AppendInt(field(dst, in, ",", "lastModifiedDate"), e.LastModifiedDate, 10)
-	dst = appendString(field(dst, in, ",", "lastModifiedBy"), e.LastModifiedBy)
-	dst = appendString(field(dst, in, ",", "entityID"), e.EntityID)
-	dst = appendString(field(dst, in, ",", "respOrgID"), e.RespOrgID)
-	dst = appendString(field(dst, in, ",", "tfnrStatus"), e.TfnrStatus)
-	dst = appendString(field(dst, in, ",", "partnerUpdateStatus"), e.PartnerUpdateStatus)
+	dst = provider.AppendJSONString(field(dst, in, ",", "lastModifiedBy"), e.LastModifiedBy)
+	dst = provider.AppendJSONString(field(dst, in, ",", "entityID"), e.EntityID)
+	dst = provider.AppendJSONString(field(dst, in, ",", "respOrgID"), e.RespOrgID)
+	dst = provider.AppendJSONString(field(dst, in, ",", "tfnrStatus"), e.TfnrStatus)
+	dst = provider.AppendJSONString(field(dst, in, ",", "partnerUpdateStatus"), e.PartnerUpdateStatus)
 	if e.PartnerUpdateDate != 0 {
 		dst = strconv.AppendInt(field(dst, in, ",", "partnerUpdateDate"), e.PartnerUpdateDate, 10)
 	}
@@ -121,7 +122,7 @@ func appendOptional(dst []byte, depth int, key, v string) []byte {
 	if v == "" {
 		return dst
 	}
-	return appendString(field(dst, depth, ",", key), v)
+	return provider.AppendJSONString(field(dst, depth, ",", key), v)
 }
 
 // appendStrings appends a list of strings whose key is at depth.
@@ -131,69 +132,12 @@ func appendStrings(dst []byte, ss []string, depth int) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(newline(dst, depth+1), s)
+		dst = provider.AppendJSONString(newline(dst, depth+1), s)
 	}
 	if len(ss) > 0 {
 		dst = newline(dst, depth)
 	}
 	return append(dst, ']')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string the way encoding/json does with
-// HTML escaping off: quotes, backslashes and control characters escaped
-// (\b \f \n \r \t by name, the rest as \u00XX), invalid UTF-8 as \ufffd,
-// and U+2028 and U+2029 escaped.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 // pageBufs hold list pages being encoded; a buffer grown past maxPooledPage
