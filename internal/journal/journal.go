@@ -155,8 +155,7 @@ func headerBytes(h http.Header) (n, count int) {
 func (j *Journal) AddRequest(e Entry, h http.Header) uint64 {
 	e.pending = true
 	if n, count := headerBytes(h); j.HeaderLimit > 0 && n > j.HeaderLimit {
-		m, cut := Headers(h, j.HeaderLimit, j.KeepSecrets)
-		e.ReqHeaders, e.ReqHeadTrunc = MakeHeader(m), cut
+		e.ReqHeaders, e.ReqHeadTrunc = Headers(h, j.HeaderLimit, j.KeepSecrets)
 	} else {
 		e.rawHeaders, e.rawBytes = packHeaders(h, n), n+16*count // as Size counts a copied header
 	}
@@ -171,8 +170,7 @@ func (j *Journal) finishLocked(e *Entry) {
 	}
 	before := e.size
 	if e.rawHeaders != nil {
-		m, cut := Headers(unpackHeaders(e.rawHeaders), j.HeaderLimit, j.KeepSecrets)
-		e.ReqHeaders, e.ReqHeadTrunc = MakeHeader(m), cut
+		e.ReqHeaders, e.ReqHeadTrunc = Headers(unpackHeaders(e.rawHeaders), j.HeaderLimit, j.KeepSecrets)
 		e.rawHeaders, e.rawBytes = nil, 0
 	}
 	if !j.KeepSecrets {

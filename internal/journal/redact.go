@@ -76,15 +76,16 @@ func RedactQuery(q string) string {
 
 // Headers copies request headers for an entry: credentials redacted unless
 // keepSecrets, and at most limit bytes in all (0: no limit), cut values
-// ending in TruncMark. It reports whether anything was cut. Values are
-// copied, so a huge header is not kept alive by its first bytes.
-func Headers(h http.Header, limit int, keepSecrets bool) (map[string]string, bool) {
+// ending in TruncMark. It reports whether anything was cut. Names and
+// values are copied into the Header, so a huge header is not kept alive by
+// its first bytes.
+func Headers(h http.Header, limit int, keepSecrets bool) (Header, bool) {
 	keys := make([]string, 0, len(h))
 	for k := range h {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys) // what survives a cut does not depend on map order
-	out := make(map[string]string, len(h))
+	sort.Strings(keys) // what survives a cut does not depend on map order; a Header is sorted too
+	var b []byte
 	room, cut := limit, false
 	for _, k := range keys {
 		vs := h[k]
@@ -109,9 +110,9 @@ func Headers(h http.Header, limit int, keepSecrets bool) (map[string]string, boo
 			}
 			room -= len(v)
 		}
-		out[k] = strings.Clone(v)
+		b = appendField(appendField(b, k), v)
 	}
-	return out, cut
+	return Header{packed: string(b)}, cut
 }
 
 // secretWords are the words secretName is built around; a text holding none
