@@ -81,9 +81,7 @@ func (m *requestMetrics) write(t *metrics.Text) {
 		}
 		return a.status < b.status
 	})
-	if len(counts) > 0 { // a family without samples is left out, as Prometheus's client does
-		t.Family("simulator_requests_total", metrics.CounterType, "Provider requests by provider, route template and status.")
-	}
+	t.Family("simulator_requests_total", metrics.CounterType, "Provider requests by provider, route template and status.")
 	for _, c := range counts {
 		t.Count("simulator_requests_total", c.n, "provider", c.key.prov, "route", c.key.route, "status", strconv.Itoa(c.key.status))
 	}
@@ -93,9 +91,7 @@ func (m *requestMetrics) write(t *metrics.Text) {
 		return true
 	})
 	sort.Strings(provs)
-	if len(provs) > 0 {
-		t.Family("simulator_request_duration_seconds", metrics.HistogramType, "Time to serve provider requests (including injected latency).")
-	}
+	t.Family("simulator_request_duration_seconds", metrics.HistogramType, "Time to serve provider requests (including injected latency).")
 	for _, p := range provs {
 		h, _ := m.latencies.Load(p)
 		t.Histogram("simulator_request_duration_seconds", h.(*metrics.Histogram).Snapshot(), "provider", p)

@@ -35,9 +35,7 @@ func (a *App) writeWorldMetrics(t *metrics.Text) {
 	sort.Slice(keys, func(i, j int) bool {
 		return keys[i][0] < keys[j][0] || keys[i][0] == keys[j][0] && keys[i][1] < keys[j][1]
 	})
-	if len(keys) > 0 { // a family without samples is left out, as Prometheus's client does
-		t.Family("simulator_callback_deliveries", metrics.GaugeType, "Outbound callback deliveries by status (pending, delivered, dead), summed over tenants.")
-	}
+	t.Family("simulator_callback_deliveries", metrics.GaugeType, "Outbound callback deliveries by status (pending, delivered, dead), summed over tenants.")
 	for _, k := range keys {
 		t.Count("simulator_callback_deliveries", uint64(deliveries[k]), "provider", k[0], "status", k[1])
 	}

@@ -161,3 +161,13 @@ func TestRuntimeAndProcessMetrics(t *testing.T) {
 		assert.InDelta(t, now, start, 3600, "the test process started within the hour")
 	}
 }
+
+// TestFamilyWithoutSamples: a family nothing was written to is left out.
+func TestFamilyWithoutSamples(t *testing.T) {
+	var x metrics.Text
+	x.Family("t_empty", metrics.GaugeType, "Nothing here.")
+	x.Family("t_one", metrics.GaugeType, "One.")
+	x.Sample("t_one", 1)
+	x.Family("t_empty_last", metrics.CounterType, "Nothing either.")
+	assert.Equal(t, "# HELP t_one One.\n# TYPE t_one gauge\nt_one 1\n", string(x.Bytes()))
+}

@@ -20,19 +20,25 @@ const (
 // Text builds an exposition in the text format: each family is started with
 // Family and its samples follow before the next family starts. Labels are
 // given as name, value pairs.
-type Text struct{ b []byte }
+type Text struct {
+	b []byte
+	// family is the HELP and TYPE lines of the family started last, written
+	// with its first sample: a family without samples is left out, as
+	// Prometheus's client leaves it out.
+	family []byte
+}
 
-// Family writes a family's HELP and TYPE lines.
+// Family starts a family: its HELP and TYPE lines.
 func (t *Text) Family(name, typ, help string) {
-	t.b = append(t.b, "# HELP "...)
-	t.b = append(t.b, name...)
-	t.b = append(t.b, ' ')
-	t.b = appendEscaped(t.b, help, false)
-	t.b = append(t.b, "\n# TYPE "...)
-	t.b = append(t.b, name...)
-	t.b = append(t.b, ' ')
-	t.b = append(t.b, typ...)
-	t.b = append(t.b, '\n')
+	f := append(t.family[:0], "# HELP "...)
+	f = append(f, name...)
+	f = append(f, ' ')
+	f = appendEscaped(f, help, false)
+	f = append(f, "\n# TYPE "...)
+	f = append(f, name...)
+	f = append(f, ' ')
+	f = append(f, typ...)
+	t.family = append(f, '\n')
 }
 
 // Sample writes one sample.
@@ -74,6 +80,10 @@ func (t *Text) Bytes() []byte { return t.b }
 func (t *Text) series(name string, labels []string, extra, extraValue string) {
 	if len(labels)%2 != 0 {
 		panic("metrics: labels must be name, value pairs")
+	}
+	if len(t.family) > 0 {
+		t.b = append(t.b, t.family...)
+		t.family = t.family[:0]
 	}
 	t.b = append(t.b, name...)
 	if len(labels) > 0 || extra != "" {
