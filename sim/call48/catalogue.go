@@ -40,14 +40,14 @@ func parseRateCenters(text string, codes *texts) map[string][]RateCenter {
 		if !ok1 || !ok2 || err != nil || name == "" {
 			panic(fmt.Sprintf("data/ratecenters.csv:%d: want state,footprint_id,rate_center, got %q", line, l))
 		}
-		if st != state && len(all) > 0 {
-			out[state] = all[start:len(all):len(all)]
-			start = len(all)
-			if _, seen := out[st]; seen {
-				panic(fmt.Sprintf("data/ratecenters.csv:%d: the rows of %s are not together", line, st))
-			}
-		}
 		if st != state || len(all) == 0 {
+			if len(all) > 0 { // the previous state's rows end here
+				out[state] = all[start:len(all):len(all)]
+				start = len(all)
+				if _, seen := out[st]; seen {
+					panic(fmt.Sprintf("data/ratecenters.csv:%d: the rows of %s are not together", line, st))
+				}
+			}
 			state, stateID = st, codes.id(st)
 		}
 		all = append(all, RateCenter{FootprintID: int32(fp), RateCenter: name, state: stateID})
