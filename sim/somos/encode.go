@@ -146,3 +146,12 @@ func appendStrings(dst []byte, ss []string, depth int) []byte {
 var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
 const maxPooledPage = 64 << 10
+
+// putPageBuf hands buf back to pageBufs holding b (what was appended to it)
+// unless b grew past maxPooledPage.
+func putPageBuf(buf *[]byte, b []byte) {
+	if cap(b) <= maxPooledPage {
+		*buf = b[:0]
+		pageBufs.Put(buf)
+	}
+}

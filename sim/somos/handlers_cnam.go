@@ -95,10 +95,7 @@ func handleListCNAM(w http.ResponseWriter, r *http.Request) {
 	} else {
 		writeEncoded(w, http.StatusOK, b)
 	}
-	if cap(b) <= maxPooledPage {
-		*buf = b[:0]
-		pageBufs.Put(buf)
-	}
+	putPageBuf(buf, b)
 }
 
 func handleNewUpload(w http.ResponseWriter, r *http.Request) {
@@ -126,8 +123,5 @@ func writeEntry(w http.ResponseWriter, e *CNAMEntry) {
 	buf := pageBufs.Get().(*[]byte)
 	b := append(appendCNAMEntry(append((*buf)[:0], '{'), e, 0), '\n')
 	writeEncoded(w, http.StatusOK, b)
-	if cap(b) <= maxPooledPage {
-		*buf = b[:0]
-		pageBufs.Put(buf)
-	}
+	putPageBuf(buf, b)
 }
