@@ -7,6 +7,7 @@
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -233,6 +234,9 @@ class Simulator {
         killGroup(child, 'SIGKILL');
         await this._exited;
       }
+      // With `go run` the child is the go command; the simulator it built is
+      // its child and may still be shutting down when it exits.
+      if (this.url) await untilRefused(new URL(this.url), 5000);
     }
     if (this._tmp) fs.rmSync(this._tmp, { recursive: true, force: true });
   }
@@ -300,6 +304,24 @@ class Simulator {
     await t.reset({ frozen: Boolean(opts.frozen) });
     if (opts.frozen && opts.frozen !== true) await t.clock.set(opts.frozen);
     return t;
+  }
+}
+
+// untilRefused resolves once nothing accepts connections at url's host and
+// port, or after ms.
+async function untilRefused(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const open = await new Promise((resolve) => {
+      const sock = net.connect({ host: url.hostname, port: Number(url.port) });
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
