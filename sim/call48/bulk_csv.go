@@ -115,7 +115,7 @@ func parseBulkCSV(orderType string, raw []byte) ([]BulkLine, error) {
 				if !ok {
 					return nil, errf(400, "Invalid CSV file: line %d: unknown rate center %q in %s", n, name, v)
 				}
-				l.RateCenter = rc.RateCenter
+				l.RateCenter = rc.Name()
 			}
 		case "npa":
 			if len(v) != 3 || !isDigits(v) {

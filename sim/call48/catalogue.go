@@ -1,11 +1,92 @@
 package call48
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 )
+
+// RateCenter is one footprint of the live catalogue: a rate center of a
+// state, numbered with an NPA and LATA from the state's area codes and an
+// exchange of its own. The catalogue (catalogue_data.go, built from
+// data/ratecenters.csv and data/areacodes.json by catalogue_build_test.go)
+// is an array of them in the binary's data: nothing to parse at startup and
+// nothing on the heap, and its pages are read only when used. A
+// *RateCenter points into it, so two are the same rate center when they are
+// equal.
+type RateCenter struct {
+	FootprintID int32
+	seq         int32  // position in the catalogue (states in fixture order, names in order)
+	name        uint32 // offset in rateCenterNames << 8 | length
+	// indexes into catalogueTexts
+	npa, lata, state, nxx textID
+}
+
+// textID is a short text of the catalogue (an NPA, LATA, state code or
+// exchange), as its index in catalogueTexts.
+type textID uint16
+
+// Name is the rate center's name, as the API spells it.
+func (rc *RateCenter) Name() string {
+	off := rc.name >> 8
+	return rateCenterNames[off : off+rc.name&0xff]
+}
+
+// NPA is the area code the rate center's numbers use ("" when none).
+func (rc *RateCenter) NPA() string { return catalogueTexts[rc.npa] }
+
+// LATA is the rate center's LATA.
+func (rc *RateCenter) LATA() string { return catalogueTexts[rc.lata] }
+
+// State is the rate center's state code.
+func (rc *RateCenter) State() string { return catalogueTexts[rc.state] }
+
+// exchange is the NXX the rate center's numbers use, unique within its NPA.
+func (rc *RateCenter) exchange() string { return catalogueTexts[rc.nxx] }
+
+// catalogueSpan is where a state's rate centers are in rateCenters, or an
+// NPA's in npaRateCenters: [first, end).
+type catalogueSpan struct {
+	key        string
+	first, end uint16
+}
+
+func findSpan(spans []catalogueSpan, key string) (first, end int) {
+	i, found := slices.BinarySearchFunc(spans, key, func(s catalogueSpan, k string) int { return strings.Compare(s.key, k) })
+	if !found {
+		return 0, 0
+	}
+	return int(spans[i].first), int(spans[i].end)
+}
+
+// footprints lists a state's rate centers, sorted by name.
+func (f *fixtureSet) footprints(state string) []RateCenter {
+	first, end := findSpan(catalogueStates[:], strings.ToUpper(strings.TrimSpace(state)))
+	return rateCenters[first:end:end]
+}
+
+// inNPA lists the seqs of an NPA's rate centers, in catalogue order.
+func (f *fixtureSet) inNPA(npa string) []uint16 {
+	first, end := findSpan(catalogueNPAs[:], npa)
+	return npaRateCenters[first:end:end]
+}
+
+// rateCenter finds a rate center of a state by name or footprint id.
+func (f *fixtureSet) rateCenter(state, key string) (*RateCenter, bool) {
+	key = strings.ToUpper(strings.TrimSpace(key))
+	rcs := f.footprints(state)
+	if i, found := slices.BinarySearchFunc(rcs, key, func(rc RateCenter, k string) int { return strings.Compare(rc.Name(), k) }); found {
+		return &rcs[i], true
+	}
+	if id, err := strconv.Atoi(key); err == nil {
+		for i := range rcs {
+			if int(rcs[i].FootprintID) == id {
+				return &rcs[i], true
+			}
+		}
+	}
+	return nil, false
+}
 
 // validNXX are the exchange codes numbers are made of: 200-999 without the
 // N11 service codes and 555.
@@ -19,44 +100,6 @@ var validNXX = func() []string {
 	}
 	return out
 }()
-
-func byName(a, b RateCenter) int { return strings.Compare(a.RateCenter, b.RateCenter) }
-
-// parseRateCenters reads the catalogue CSV (see rateCentersCSV) into rate
-// centers by state, each state's a part of one array; names are substrings of
-// the text. A state's rows must be together.
-func parseRateCenters(text string, codes *texts) map[string][]RateCenter {
-	text = strings.TrimSpace(text)
-	_, body, _ := strings.Cut(text, "\n") // the header
-	all := make([]RateCenter, 0, strings.Count(body, "\n")+1)
-	out := map[string][]RateCenter{}
-	start, state, stateID := 0, "", textID(0)
-	for line := 2; body != ""; line++ {
-		var l string
-		l, body, _ = strings.Cut(body, "\n")
-		st, rest, ok1 := strings.Cut(strings.TrimSuffix(l, "\r"), ",")
-		id, name, ok2 := strings.Cut(rest, ",")
-		fp, err := strconv.ParseInt(id, 10, 32)
-		if !ok1 || !ok2 || err != nil || name == "" {
-			panic(fmt.Sprintf("data/ratecenters.csv:%d: want state,footprint_id,rate_center, got %q", line, l))
-		}
-		if st != state || len(all) == 0 {
-			if len(all) > 0 { // the previous state's rows end here
-				out[state] = all[start:len(all):len(all)]
-				start = len(all)
-				if _, seen := out[st]; seen {
-					panic(fmt.Sprintf("data/ratecenters.csv:%d: the rows of %s are not together", line, st))
-				}
-			}
-			state, stateID = st, codes.id(st)
-		}
-		all = append(all, RateCenter{FootprintID: int32(fp), RateCenter: name, state: stateID})
-	}
-	if len(all) > 0 {
-		out[state] = all[start:]
-	}
-	return out
-}
 
 func hash32(parts ...string) uint32 {
 	h := uint32(fnvOffset32)
@@ -79,65 +122,13 @@ func fnv32a(h uint32, b []byte) uint32 {
 	return h
 }
 
-// index numbers every rate center: an NPA and LATA (the one its area-code
-// entry pins, otherwise one of its state's entries picked by its name) and
-// an exchange of its own within that NPA, so a number tells its rate center.
-func (f *fixtureSet) index(areaCodes map[string][]areaCode, codes *texts) {
-	f.byNPA = map[string][]*RateCenter{}
-	for _, st := range f.States {
-		code := st.StateCode
-		rcs := f.RateCenters[code]
-		if !slices.IsSortedFunc(rcs, byName) {
-			slices.SortFunc(rcs, byName)
-		}
-		acs := areaCodes[code]
-		ids := make([][2]textID, len(acs)) // NPA and LATA of each of acs
-		pins := map[string]int{}           // rate center -> its entry in acs
-		for i, ac := range acs {
-			ids[i] = [2]textID{codes.id(ac.NPA), codes.id(ac.LATA)}
-			if ac.RateCenter != "" {
-				pins[ac.RateCenter] = i
-			}
-		}
-		for i := range rcs {
-			rc := &rcs[i]
-			rc.seq = int32(f.total)
-			f.total++
-			j, pinned := pins[rc.RateCenter]
-			if !pinned {
-				if len(acs) == 0 {
-					continue
-				}
-				j = int(hash32(code, rc.RateCenter) % uint32(len(acs)))
-			}
-			rc.npa, rc.lata = ids[j][0], ids[j][1]
-			if npa := acs[j].NPA; npa != "" {
-				f.byNPA[npa] = append(f.byNPA[npa], rc)
-			}
-		}
-	}
-	// Exchanges: a rate center's position in its NPA, from an offset of the
-	// NPA's own, wraps around the valid codes; past that many rate centers an
-	// NPA's exchanges are shared and the first rate center owns them.
-	nxx := make([]textID, len(validNXX))
-	for i, x := range validNXX {
-		nxx[i] = codes.id(x)
-	}
-	for npa, rcs := range f.byNPA {
-		off := int(hash32("nxx", npa) % uint32(len(validNXX)))
-		for i, rc := range rcs {
-			rc.nxx = nxx[(off+i)%len(validNXX)]
-		}
-	}
-}
-
 // rateCenterOf is the rate center a local number belongs to, by its NPA and
 // exchange (nil when no rate center uses them).
 func (f *fixtureSet) rateCenterOf(number string) *RateCenter {
 	if len(number) != 10 {
 		return nil
 	}
-	rcs := f.byNPA[number[:3]]
+	rcs := f.inNPA(number[:3])
 	if len(rcs) == 0 {
 		return nil
 	}
@@ -150,5 +141,5 @@ func (f *fixtureSet) rateCenterOf(number string) *RateCenter {
 	if i >= len(rcs) {
 		return nil
 	}
-	return rcs[i]
+	return &rateCenters[rcs[i]]
 }

@@ -115,7 +115,7 @@ func handleRateCenters(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := []obj{}
 	for _, rc := range fx.footprints(st) {
-		rows = append(rows, o("footprint_id", int(rc.FootprintID), "rate_center", rc.RateCenter))
+		rows = append(rows, o("footprint_id", int(rc.FootprintID), "rate_center", rc.Name()))
 	}
 	ok(w, o("error", nil, "total", len(rows), "data", rows, "code", 200))
 }

@@ -22,8 +22,8 @@ func xdrJSON(x XDR) obj {
 		cli, cld = own, x.Other
 	}
 	desc, dest := "United States", x.Other[:4]
-	if rcs := fx.byNPA[x.Other[1:4]]; len(rcs) > 0 {
-		if st, found := fx.state(rcs[0].State()); found {
+	if rcs := fx.inNPA(x.Other[1:4]); len(rcs) > 0 {
+		if st, found := fx.state(rateCenters[rcs[0]].State()); found {
 			desc = st.StateName
 		}
 	}

@@ -44,7 +44,7 @@ const maxPerRC = 48
 func generateStock(f *gofakeit.Faker, seed int64, spec InventorySpec) *stock {
 	st := &stock{inv: map[string]*InvNumber{}, lastInv: 5000, seed: uint32(seed) ^ uint32(seed>>32)}
 	if spec.Local > 0 {
-		st.perRC = min(max(1, spec.Local/max(1, fx.total)), maxPerRC)
+		st.perRC = min(max(1, spec.Local/max(1, len(rateCenters))), maxPerRC)
 	}
 	if len(spec.States) > 0 {
 		st.states = map[string]bool{}
@@ -69,7 +69,7 @@ func generateStock(f *gofakeit.Faker, seed int64, spec InventorySpec) *stock {
 	}
 	// the document's own example number, when its state is stocked
 	if rc, ok := fx.rateCenter("GA", "ATHENS"); ok && st.perRC > 0 && (st.states == nil || st.states["GA"]) {
-		add(&InvNumber{Number: "7065103027", Kind: KindLocal, State: "GA", RateCenter: rc.RateCenter, FootprintID: int(rc.FootprintID), LATA: "438", Platform: PlatformOD, Fax: true, Tier: 1, Vendor: 1})
+		add(&InvNumber{Number: "7065103027", Kind: KindLocal, State: "GA", RateCenter: rc.Name(), FootprintID: int(rc.FootprintID), LATA: "438", Platform: PlatformOD, Fax: true, Tier: 1, Vendor: 1})
 	}
 	for made, tries := 0, 0; made < spec.Toll && tries < spec.Toll*5; tries++ {
 		num := tollNPAs[f.IntRange(0, len(tollNPAs)-1)] + nxx(f) + fmt.Sprintf("%04d", f.IntRange(0, 9999))
@@ -159,7 +159,7 @@ next:
 	out := make([]InvNumber, n)
 	for i, d := range draws[:n] {
 		h := d.h
-		num := InvNumber{Number: numbers[i*10 : i*10+10], Kind: KindLocal, State: rc.State(), RateCenter: rc.RateCenter, FootprintID: int(rc.FootprintID),
+		num := InvNumber{Number: numbers[i*10 : i*10+10], Kind: KindLocal, State: rc.State(), RateCenter: rc.Name(), FootprintID: int(rc.FootprintID),
 			LATA: rc.LATA(), Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + int(rc.seq)*64 + d.j, Vendor: 1}
 		switch (h >> 20) % 10 {
 		case 0, 1, 2:
@@ -326,25 +326,22 @@ func (f localFilter) eachRateCenter(fn func(*RateCenter) bool) {
 			visit(rc)
 		}
 	case f.State != "":
-		rcs := fx.RateCenters[f.State]
+		rcs := fx.footprints(f.State)
 		for i := range rcs {
 			if !visit(&rcs[i]) {
 				return
 			}
 		}
 	case len(f.NPA) == 3:
-		for _, rc := range fx.byNPA[f.NPA] {
-			if !visit(rc) {
+		for _, seq := range fx.inNPA(f.NPA) {
+			if !visit(&rateCenters[seq]) {
 				return
 			}
 		}
 	default:
-		for _, st := range fx.States {
-			rcs := fx.RateCenters[st.StateCode]
-			for i := range rcs {
-				if (f.RateCenter == "" || rcs[i].RateCenter == f.RateCenter) && !visit(&rcs[i]) {
-					return
-				}
+		for i := range rateCenters {
+			if (f.RateCenter == "" || rateCenters[i].Name() == f.RateCenter) && !visit(&rateCenters[i]) {
+				return
 			}
 		}
 	}

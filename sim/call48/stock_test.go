@@ -163,7 +163,7 @@ func localNumbersReference(st *stock, rc *RateCenter) []InvNumber {
 			continue
 		}
 		taken[line] = true
-		n := InvNumber{Number: rc.NPA() + rc.exchange() + line, Kind: KindLocal, State: rc.State(), RateCenter: rc.RateCenter, FootprintID: int(rc.FootprintID),
+		n := InvNumber{Number: rc.NPA() + rc.exchange() + line, Kind: KindLocal, State: rc.State(), RateCenter: rc.Name(), FootprintID: int(rc.FootprintID),
 			LATA: rc.LATA(), Platform: PlatformOD, Fax: (h>>14)&1 == 1, Tier: 1 + int((h>>16)%10)/8, InvID: localBase + int(rc.seq)*64 + j, Vendor: 1}
 		switch (h >> 20) % 10 {
 		case 0, 1, 2:
@@ -185,7 +185,7 @@ func TestLocalNumbersMatchTheReference(t *testing.T) {
 		st := &stock{seed: tc.seed, perRC: tc.perRC}
 		checked := 0
 		for _, s := range fx.States {
-			rcs := fx.RateCenters[s.StateCode]
+			rcs := fx.footprints(s.StateCode)
 			for i := 0; i < len(rcs); i += 7 { // every seventh rate center of every state
 				want := localNumbersReference(st, &rcs[i])
 				got := st.localNumbers(&rcs[i])
@@ -193,7 +193,7 @@ func TestLocalNumbersMatchTheReference(t *testing.T) {
 					require.Empty(t, got)
 					continue
 				}
-				require.Equal(t, want, got, "seed %d, %d per rate center, %s %s", tc.seed, tc.perRC, s.StateCode, rcs[i].RateCenter)
+				require.Equal(t, want, got, "seed %d, %d per rate center, %s %s", tc.seed, tc.perRC, s.StateCode, rcs[i].Name())
 				checked++
 			}
 		}
@@ -203,7 +203,7 @@ func TestLocalNumbersMatchTheReference(t *testing.T) {
 
 func BenchmarkLocalNumbers(b *testing.B) {
 	st := &stock{seed: 42, perRC: 8}
-	rcs := fx.RateCenters["WA"]
+	rcs := fx.footprints("WA")
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {

@@ -462,11 +462,11 @@ func (s *Store) activateDIDLocked(p *Proposal, pd *PortDID, now time.Time) {
 		// a ported number keeps the rate center its NPA and exchange say,
 		// else the first one of its NPA
 		rc := fx.rateCenterOf(pd.Number)
-		if rc == nil && len(fx.byNPA[pd.Number[:3]]) > 0 {
-			rc = fx.byNPA[pd.Number[:3]][0]
+		if rcs := fx.inNPA(pd.Number[:3]); rc == nil && len(rcs) > 0 {
+			rc = &rateCenters[rcs[0]]
 		}
 		if rc != nil {
-			inv.State, inv.RateCenter, inv.LATA, inv.FootprintID = rc.State(), rc.RateCenter, rc.LATA(), int(rc.FootprintID)
+			inv.State, inv.RateCenter, inv.LATA, inv.FootprintID = rc.State(), rc.Name(), rc.LATA(), int(rc.FootprintID)
 		}
 		inv.Vendor = 1
 	}
