@@ -46,6 +46,7 @@ func Load(raw []byte) (*Spec, error) {
 	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
+	shareSchemas(doc)
 	return &Spec{Raw: raw, Doc: doc}, nil
 }
 
