@@ -19,7 +19,12 @@ import (
 // the same JSON (kin-openapi marshals every field it validates with) and
 // their sub-schemas are, field by field, the same shared objects; a $ref
 // names the same component everywhere in a document, so it is shared like
-// any other child. Sharing is safe because validation only reads schemas.
+// any other child. Validation only reads schemas; it does compare schema
+// objects to cut recursion (a schema meeting the same value again passes),
+// so a schema that reaches a cycle is never shared: it cannot get a key
+// while it is being walked, and neither can anything that contains it.
+// An acyclic schema cannot equal a schema it contains, so sharing never
+// makes a schema meet itself. Discriminator mappings keep their own copies.
 func shareSchemas(doc *openapi3.T) int {
 	s := sharer{canon: map[*openapi3.Schema]*openapi3.Schema{}, ids: map[*openapi3.Schema]int{}, byKey: map[string]*openapi3.Schema{}}
 	eachDocumentSchema(doc, s.ref)

@@ -80,6 +80,10 @@ paths:
                 d: {type: array, items: {type: string, maxLength: 3}}
                 e: {type: array, items: {type: string, maxLength: 4}}
                 tree: {$ref: "#/components/schemas/Tree"}
+                f: {type: array, items: {$ref: "#/components/schemas/Tree"}}
+                g: {type: array, items: {$ref: "#/components/schemas/Tree"}}
+                h: {type: array, items: {$ref: "#/components/schemas/Flat"}}
+                i: {type: array, items: {$ref: "#/components/schemas/Flat"}}
       responses:
         "201": {description: created}
 components:
@@ -89,6 +93,10 @@ components:
       properties:
         name: {type: string, maxLength: 3}
         kids: {type: array, items: {$ref: "#/components/schemas/Tree"}}
+    Flat:
+      type: object
+      properties:
+        x: {type: integer}
 `
 
 // Equal schemas become one object, different ones stay apart, a schema
@@ -104,6 +112,12 @@ func TestShareSchemas(t *testing.T) {
 	tree := s.Doc.Components.Schemas["Tree"].Value
 	assert.Same(t, props["a"].Value, tree.Properties["name"].Value)
 	assert.Same(t, tree, tree.Properties["kids"].Value.Items.Value, "the recursive reference still points at itself")
+	// kin-openapi cuts recursion when a schema object meets the same value
+	// again; a schema that reaches a cycle is never shared, so sharing adds
+	// no such meeting (an acyclic schema cannot equal one it contains).
+	assert.NotSame(t, props["f"].Value, props["g"].Value, "equal, but they reach a recursive component")
+	assert.NotSame(t, tree, tree.Properties["kids"].Value)
+	assert.Same(t, props["h"].Value, props["i"].Value, "equal and acyclic")
 
 	cases := []struct{ body, field string }{
 		{`{"a":"abcd"}`, "a"},
