@@ -30,6 +30,8 @@ func (s *Store) ListDIDs(c Caller, kind string, page, per int) ([]DID, int, erro
 	return all[lo:hi], len(all), nil
 }
 
+// pageBounds is the slice [lo, hi) of n rows that page (from 1) of per rows
+// covers; pages past the end are empty.
 func pageBounds(page, per, n int) (int, int) {
 	if page < 1 {
 		page = 1
@@ -37,11 +39,11 @@ func pageBounds(page, per, n int) (int, int) {
 	if per < 1 {
 		per = 10
 	}
-	lo := (page - 1) * per
-	if lo > n {
-		lo = n
+	lo := n // past the end; a page number so large that (page-1)*per overflows is too
+	if page-1 <= n/per {
+		lo = min((page-1)*per, n)
 	}
-	hi := min(lo+per, n)
+	hi := lo + min(per, n-lo)
 	return lo, hi
 }
 
