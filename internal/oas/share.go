@@ -72,10 +72,16 @@ func (s *sharer) ref(r *openapi3.SchemaRef) {
 // key itself), which leaves v unshared.
 func (s *sharer) key(v *openapi3.Schema) (string, bool) {
 	own := *v
-	own.AllOf, own.AnyOf, own.OneOf, own.PrefixItems = nil, nil, nil, nil
-	own.Properties, own.PatternProperties, own.DependentSchemas, own.Defs = nil, nil, nil, nil
-	own.Items, own.AdditionalProperties.Schema, own.Not, own.Contains, own.PropertyNames = nil, nil, nil, nil, nil
-	own.If, own.Then, own.Else, own.ContentSchema = nil, nil, nil, nil
+	lists, named, single := subSchemaFields(&own)
+	for _, l := range lists {
+		*l = nil
+	}
+	for _, m := range named {
+		*m = nil
+	}
+	for _, r := range single {
+		*r = nil
+	}
 	b, err := json.Marshal(own)
 	if err != nil {
 		return "", false
@@ -95,25 +101,35 @@ func (s *sharer) key(v *openapi3.Schema) (string, bool) {
 	return string(s.buf), ok
 }
 
+// subSchemaFields points at every field of v that holds sub-schemas, in a
+// fixed order: the one list both the walk and the key (which leaves these
+// fields out of a schema's own JSON) read, so they cannot disagree.
+func subSchemaFields(v *openapi3.Schema) (lists []*openapi3.SchemaRefs, named []*openapi3.Schemas, single []**openapi3.SchemaRef) {
+	return []*openapi3.SchemaRefs{&v.AllOf, &v.AnyOf, &v.OneOf, &v.PrefixItems},
+		[]*openapi3.Schemas{&v.Properties, &v.PatternProperties, &v.DependentSchemas, &v.Defs},
+		[]**openapi3.SchemaRef{&v.Items, &v.AdditionalProperties.Schema, &v.Not, &v.Contains, &v.PropertyNames, &v.If, &v.Then, &v.Else, &v.ContentSchema}
+}
+
 // eachSubSchema calls fn for every sub-schema reference of v, in a fixed
 // order: fields by number, a list's entries in order, a map's by name.
 func eachSubSchema(v *openapi3.Schema, fn func(field int, name string, r *openapi3.SchemaRef)) {
+	lists, named, single := subSchemaFields(v)
 	field := 0
-	for _, list := range []openapi3.SchemaRefs{v.AllOf, v.AnyOf, v.OneOf, v.PrefixItems} {
-		for _, r := range list {
+	for _, list := range lists {
+		for _, r := range *list {
 			fn(field, "", r)
 		}
 		field++
 	}
-	for _, m := range []openapi3.Schemas{v.Properties, v.PatternProperties, v.DependentSchemas, v.Defs} {
-		for _, name := range slices.Sorted(maps.Keys(m)) {
-			fn(field, name, m[name])
+	for _, m := range named {
+		for _, name := range slices.Sorted(maps.Keys(*m)) {
+			fn(field, name, (*m)[name])
 		}
 		field++
 	}
-	for _, r := range []*openapi3.SchemaRef{v.Items, v.AdditionalProperties.Schema, v.Not, v.Contains, v.PropertyNames, v.If, v.Then, v.Else, v.ContentSchema} {
-		if r != nil {
-			fn(field, "", r)
+	for _, r := range single {
+		if *r != nil {
+			fn(field, "", *r)
 		}
 		field++
 	}
