@@ -71,6 +71,15 @@ func (f *fixtureSet) inNPA(npa string) []uint16 {
 	return npaRateCenters[first:end:end]
 }
 
+// firstInNPA is the NPA's first rate center in catalogue order (nil when
+// the NPA has none).
+func (f *fixtureSet) firstInNPA(npa string) *RateCenter {
+	if seqs := f.inNPA(npa); len(seqs) > 0 {
+		return &rateCenters[seqs[0]]
+	}
+	return nil
+}
+
 // rateCenter finds a rate center of a state by name or footprint id.
 func (f *fixtureSet) rateCenter(state, key string) (*RateCenter, bool) {
 	key = strings.ToUpper(strings.TrimSpace(key))

@@ -174,15 +174,12 @@ func catalogueSource(c builtCatalogue) []byte {
 	b.WriteString("// From data/ratecenters.csv (MIT licence: data/LICENSE.ratecenters) and\n")
 	b.WriteString("// data/areacodes.json, by catalogue_build_test.go.\n\n")
 	b.WriteString("package call48\n\n")
-	fmt.Fprintf(&b, "// catalogueTexts are the catalogue's NPAs, LATAs, state codes and exchanges, by textID.\nvar catalogueTexts = [...]string{")
+	b.WriteString("// catalogueTexts are the catalogue's NPAs, LATAs, state codes and exchanges, by textID.\nvar catalogueTexts = [...]string{")
+	texts := make([]string, len(c.texts))
 	for i, s := range c.texts {
-		if i%16 == 0 {
-			b.WriteString("\n\t")
-		} else {
-			b.WriteByte(' ')
-		}
-		fmt.Fprintf(&b, "%q,", s)
+		texts[i] = fmt.Sprintf("%q,", s)
 	}
+	writeRows(&b, texts, 16)
 	b.WriteString("\n}\n\n")
 
 	var names strings.Builder

@@ -22,8 +22,8 @@ func xdrJSON(x XDR) obj {
 		cli, cld = own, x.Other
 	}
 	desc, dest := "United States", x.Other[:4]
-	if rcs := fx.inNPA(x.Other[1:4]); len(rcs) > 0 {
-		if st, found := fx.state(rateCenters[rcs[0]].State()); found {
+	if rc := fx.firstInNPA(x.Other[1:4]); rc != nil {
+		if st, found := fx.state(rc.State()); found {
 			desc = st.StateName
 		}
 	}

@@ -41,7 +41,7 @@ func pageBounds(page, per, n int) (int, int) {
 	}
 	lo := n // past the end; a page number so large that (page-1)*per overflows is too
 	if page-1 <= n/per {
-		lo = min((page-1)*per, n)
+		lo = (page - 1) * per // at most n
 	}
 	hi := lo + min(per, n-lo)
 	return lo, hi

@@ -462,8 +462,8 @@ func (s *Store) activateDIDLocked(p *Proposal, pd *PortDID, now time.Time) {
 		// a ported number keeps the rate center its NPA and exchange say,
 		// else the first one of its NPA
 		rc := fx.rateCenterOf(pd.Number)
-		if rcs := fx.inNPA(pd.Number[:3]); rc == nil && len(rcs) > 0 {
-			rc = &rateCenters[rcs[0]]
+		if rc == nil {
+			rc = fx.firstInNPA(pd.Number[:3])
 		}
 		if rc != nil {
 			inv.State, inv.RateCenter, inv.LATA, inv.FootprintID = rc.State(), rc.Name(), rc.LATA(), int(rc.FootprintID)
