@@ -138,9 +138,8 @@ func TestShareSchemas(t *testing.T) {
 			assert.Equal(t, c.field, ve.Field)
 		})
 	}
-	for _, ok := range []string{`{"a":"abc","b":"abc","c":"abcd","d":["abc"],"e":["abcd"],"tree":{"name":"abc","kids":[{"name":"abc"}]}}`} {
-		req := httptest.NewRequest("POST", "/items", strings.NewReader(ok))
-		req.Header.Set("Content-Type", "application/json")
-		require.NoError(t, s.ValidateRequest(req, "/items", nil))
-	}
+	valid := `{"a":"abc","b":"abc","c":"abcd","d":["abc"],"e":["abcd"],"tree":{"name":"abc","kids":[{"name":"abc"}]}}`
+	req := httptest.NewRequest("POST", "/items", strings.NewReader(valid))
+	req.Header.Set("Content-Type", "application/json")
+	require.NoError(t, s.ValidateRequest(req, "/items", nil))
 }
