@@ -64,6 +64,9 @@ func main() {
 	flag.StringVar(&o.target, "target", "", "load role: base URL to drive")
 	flag.StringVar(&o.plan, "plan", "", "load role: the workload plan as JSON")
 	flag.Parse()
+	if !setsMemProfileRate(os.Getenv("GODEBUG")) {
+		runtime.MemProfileRate = 0 // as in the simulator's binary; see childEnv
+	}
 	if o.rounds < 1 {
 		o.rounds = 1
 	}

@@ -80,10 +80,47 @@ func selfCommand(cpu, procs int, args ...string) (*exec.Cmd, error) {
 	} else {
 		cmd = exec.Command(exe, args...)
 	}
-	cmd.Env = os.Environ()
-	if procs > 0 {
-		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(procs))
-	}
+	cmd.Env = childEnv(os.Environ(), procs)
 	cmd.Stderr = os.Stderr
 	return cmd, nil
+}
+
+// childEnv is env for a child: memory profiling off from its first
+// allocation (unless GODEBUG sets a rate), with GOMAXPROCS=procs when
+// procs > 0. simbench links runtime/pprof for -cpuprofile, which leaves the
+// runtime sampling allocations; the simulator does not link it, so the linker
+// turns sampling off there, and a child measured for the simulator's memory
+// must match (the sample table alone is 0.1-0.2 MiB of idle RSS).
+func childEnv(env []string, procs int) []string {
+	out := make([]string, 0, len(env)+2)
+	godebug := false
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GODEBUG="); ok {
+			godebug = true
+			switch {
+			case v == "":
+				kv = "GODEBUG=memprofilerate=0"
+			case !setsMemProfileRate(v):
+				kv += ",memprofilerate=0"
+			}
+		}
+		out = append(out, kv)
+	}
+	if !godebug {
+		out = append(out, "GODEBUG=memprofilerate=0")
+	}
+	if procs > 0 {
+		out = append(out, "GOMAXPROCS="+strconv.Itoa(procs))
+	}
+	return out
+}
+
+// setsMemProfileRate says whether a GODEBUG value sets memprofilerate.
+func setsMemProfileRate(godebug string) bool {
+	for _, s := range strings.Split(godebug, ",") {
+		if strings.HasPrefix(s, "memprofilerate=") {
+			return true
+		}
+	}
+	return false
 }
