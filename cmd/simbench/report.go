@@ -43,6 +43,7 @@ func printPair(p pair, pinned bool) {
 var startup struct {
 	health, headline time.Duration
 	idleRSS          int64
+	libc             string // the C library the serve child maps, "" for a static build
 }
 
 func printTargets(results []pair) {
@@ -71,7 +72,11 @@ func printTargets(results []pair) {
 	}
 	if startup.headline > 0 {
 		fmt.Printf("  startup to first 200 <= 30ms:      %s (health %s)  %s\n", ms(startup.headline), ms(startup.health), check(startup.headline <= 30*time.Millisecond))
-		fmt.Printf("  idle RSS <= 25 MB:                 %s  %s\n", mib(startup.idleRSS), check(startup.idleRSS <= 25*1000*1000))
+		build := "static build, as released"
+		if startup.libc != "" {
+			build = "cgo build: the C library is mapped; CGO_ENABLED=0 measures the released build"
+		}
+		fmt.Printf("  idle RSS <= 25 MB:                 %s (%s)  %s\n", mib(startup.idleRSS), build, check(startup.idleRSS <= 25*1000*1000))
 	}
 }
 
@@ -186,8 +191,13 @@ func startupAndMemory(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("idle after startup: RSS %s (from /proc/%d/status), heap in use %s, build %.3fms, %d goroutines\n",
-		mib(startup.idleRSS), cmd.Process.Pid, mib(idle.HeapInuse), idle.BuildMS, idle.Goroutines)
+	startup.libc = mappedLibc(cmd.Process.Pid)
+	libc := "static, no C library"
+	if startup.libc != "" {
+		libc = "maps " + startup.libc
+	}
+	fmt.Printf("idle after startup: RSS %s (from /proc/%d/status; %s), heap in use %s, build %.3fms, %d goroutines\n",
+		mib(startup.idleRSS), cmd.Process.Pid, libc, mib(idle.HeapInuse), idle.BuildMS, idle.Goroutines)
 
 	if o.tenantsMem <= 0 {
 		return nil

@@ -31,3 +31,21 @@ func TestSetsMemProfileRate(t *testing.T) {
 	assert.False(t, setsMemProfileRate("gctrace=1"))
 	assert.True(t, setsMemProfileRate("gctrace=1,memprofilerate=4096"))
 }
+
+func TestLibcIn(t *testing.T) {
+	cases := []struct {
+		name, maps, want string
+	}{
+		{"static", "00400000-00bf1000 r-xp 00000000 08:01 123 /tmp/simulator\n7ffd1000-7ffd3000 rw-p 00000000 00:00 0 [stack]\n", ""},
+		{"glibc", "00400000-00bf1000 r-xp 00000000 08:01 123 /tmp/simulator\n7f00a000-7f00c000 r--p 00000000 08:01 99 /usr/lib/x86_64-linux-gnu/libc.so.6\n", "libc.so.6"},
+		{"old glibc name", "7f00a000-7f00c000 r-xp 00000000 08:01 99 /lib/x86_64-linux-gnu/libc-2.31.so\n", "libc-2.31.so"},
+		{"musl", "7f00a000-7f00c000 r-xp 00000000 08:01 99 /lib/ld-musl-x86_64.so.1\n", "ld-musl-x86_64.so.1"},
+		{"a file merely named like it", "7f00a000-7f00c000 r--p 00000000 08:01 99 /data/libcurl.so.4\n", ""},
+		{"empty", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, libcIn(c.maps))
+		})
+	}
+}
