@@ -117,7 +117,7 @@ func selfCommand(cpu, procs int, args ...string) (*exec.Cmd, error) {
 // procs > 0. simbench links runtime/pprof for -cpuprofile, which leaves the
 // runtime sampling allocations; the simulator does not link it, so the linker
 // turns sampling off there, and a child measured for the simulator's memory
-// must match (the sample table alone is 0.1-0.2 MiB of idle RSS).
+// must match (60-330 kB of idle RSS in four paired runs).
 func childEnv(env []string, procs int) []string {
 	out := make([]string, 0, len(env)+2)
 	godebug := false
