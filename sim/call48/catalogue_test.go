@@ -15,8 +15,9 @@ func TestCatalogueNumbersEveryRateCenter(t *testing.T) {
 	st := &stock{seed: 42, perRC: 3}
 	empty := 0
 	for _, s := range fx.States {
-		for i := range fx.footprints(s.StateCode) {
-			rc := &fx.footprints(s.StateCode)[i]
+		rcs := fx.footprints(s.StateCode)
+		for i := range rcs {
+			rc := &rcs[i]
 			nums := st.localNumbers(rc)
 			if len(nums) == 0 {
 				empty++
